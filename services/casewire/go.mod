@@ -1,0 +1,7 @@
+module github.com/casewire/casewire/services/casewire
+
+go 1.26.0
+
+require github.com/casewire/casewire/pkg v0.0.0
+
+replace github.com/casewire/casewire/pkg => ../../pkg
