@@ -1,0 +1,136 @@
+package gazetteer
+
+// unitWords end the name of a police or judicial unit after a place:
+// 阿鲁科尔沁旗公安局, 乌兰浩特市拘留所. Longest first.
+var unitWords = []string{
+	"强制隔离戒毒所", "人民检察院", "人民法院", "公安分局", "公安局", "公安厅", "公安处",
+	"交警支队", "交警大队", "刑警支队", "刑警大队", "特警支队", "巡警大队",
+	"派出所", "拘留所", "看守所", "戒毒所", "警务室", "检察院", "法院",
+	"分局", "支队", "大队", "中队",
+}
+
+// subUnitWords may follow a few characters of a unit's own name inside an
+// organisation already started: 公安局 + 海勃湾分局, 公安局 + 监管支队,
+// 分局 + 海北派出所.
+var subUnitWords = []string{"派出所", "拘留所", "看守所", "戒毒所", "警务室", "分局", "支队", "大队", "中队"}
+
+// maxUnitGap is how many characters of a sub-unit's own name (海北, 监管,
+// 刑侦) may stand before its unit word.
+const maxUnitGap = 4
+
+func wordAt(t *runeText, i int, words []string) int {
+	for _, w := range words {
+		if t.hasAt(i, w) {
+			return len([]rune(w))
+		}
+	}
+	return 0
+}
+
+// findOrgs turns a place followed by unit words, possibly with nested
+// places and sub-units, into an organisation whose jurisdiction is its most
+// specific place: 乌海市公安局海勃湾分局 -> 海勃湾区. A place inside the name
+// that is not within the place before it is a unit's own name, not a place
+// (海北 in 海勃湾分局海北派出所 is no 海北州).
+func (g *Gazetteer) findOrgs(t *runeText, fs []found) []found {
+	var orgs []found
+	for i := 0; i < len(fs); i++ {
+		if fs[i].kind != KindPlace || fs[i].drop {
+			continue
+		}
+		chain := []int{i}
+		pos, end, j := fs[i].end, -1, i+1
+		for {
+			if w := wordAt(t, pos, unitWords); w > 0 {
+				pos += w
+				end = pos
+				continue
+			}
+			if j < len(fs) && fs[j].start == pos && fs[j].kind == KindPlace && !fs[j].drop {
+				if g.narrow(&fs[j], &fs[chain[len(chain)-1]]) {
+					chain = append(chain, j)
+					pos = fs[j].end
+					j++
+					continue
+				}
+				if end < 0 {
+					break
+				}
+			}
+			if end < 0 {
+				break
+			}
+			gap := g.subUnitGap(t, pos)
+			if gap == 0 {
+				break
+			}
+			for j < len(fs) && fs[j].start < pos+gap {
+				if fs[j].kind == KindPlace {
+					fs[j].drop = true
+				}
+				j++
+			}
+			pos += gap
+			end = pos
+		}
+		if end < 0 {
+			continue
+		}
+		o := found{start: fs[i].start, end: end, text: t.sub(fs[i].start, end), kind: KindOrg, node: -1, status: StatusAmbiguous}
+		last := &fs[chain[len(chain)-1]]
+		if last.node >= 0 {
+			o.node, o.status = last.node, StatusResolved
+		}
+		orgs = append(orgs, o)
+		i = j - 1
+	}
+	return orgs
+}
+
+// subUnitGap returns the length of a sub-unit name and its unit word
+// starting at pos (海北派出所: 5), or 0.
+func (g *Gazetteer) subUnitGap(t *runeText, pos int) int {
+	for gap := 1; gap <= maxUnitGap && pos+gap <= t.n(); gap++ {
+		r := t.rune(pos + gap - 1)
+		if !isHan(r) {
+			return 0
+		}
+		if w := wordAt(t, pos+gap, subUnitWords); w > 0 {
+			return gap + w
+		}
+	}
+	return 0
+}
+
+// narrow keeps only the candidates of next that lie inside prev's division
+// and reports whether any remain; next is then resolved if one does.
+func (g *Gazetteer) narrow(next, prev *found) bool {
+	if prev.node < 0 {
+		return false
+	}
+	var keep []cand
+	for _, c := range next.cands {
+		if g.under(c.node, prev.node) && c.node != prev.node {
+			keep = append(keep, c)
+		}
+	}
+	if len(keep) == 0 {
+		return false
+	}
+	next.cands = keep
+	if len(keep) == 1 {
+		next.node, next.status = keep[0].node, StatusResolved
+	} else if next.node >= 0 && !containsNode(keep, next.node) {
+		next.node, next.status = -1, StatusAmbiguous
+	}
+	return true
+}
+
+func containsNode(cs []cand, n int32) bool {
+	for _, c := range cs {
+		if c.node == n {
+			return true
+		}
+	}
+	return false
+}
