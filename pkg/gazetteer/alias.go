@@ -79,7 +79,7 @@ func shortForm(name string, lv int) string {
 		if suf.autonomous {
 			base = stripEthnic(base)
 		}
-		if utf8.RuneCountInString(base) < minAlias[lv] {
+		if utf8.RuneCountInString(base) < minAlias[lv] || !properName(base) {
 			return ""
 		}
 		return base
@@ -103,4 +103,39 @@ func stripEthnic(s string) string {
 			return s
 		}
 	}
+}
+
+// facilityEnds are last characters that make a short form the name of a
+// road, station or ground (中山路街道 -> 中山路, 火车站街道 -> 火车站): such
+// a word in text is the facility far more often than the township.
+const facilityEnds = "路街站场园区局所厂"
+
+// numerals make up short forms such as 四十八 (四十八镇) that are numbers in text.
+const numerals = "〇零一二三四五六七八九十百千万两"
+
+func properName(s string) bool {
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if strings.ContainsRune(facilityEnds, last) {
+		return false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune(numerals, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// townshipSuffixes are the endings of real townships; township-level rows
+// without one are development zones, farms, forestry bureaus, prisons
+// (开发区, 工业园区, 林业局), whose names are generic words in text.
+var townshipSuffixes = []string{"街道", "镇", "乡", "苏木"}
+
+func isTownshipName(name string) bool {
+	for _, s := range townshipSuffixes {
+		if strings.HasSuffix(name, s) {
+			return true
+		}
+	}
+	return false
 }

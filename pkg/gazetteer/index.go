@@ -75,6 +75,9 @@ func buildIndex(nodes []node) index {
 		}
 		name := n.div.Name
 		runes := utf8.RuneCountInString(name)
+		if n.lv == lvTownship && !isTownshipName(name) {
+			continue
+		}
 		if !genericNames[name] && !(n.lv == lvTownship && runes < 3) && !strings.ContainsAny(name, "（()") {
 			put(name, cand{node: int32(i)})
 		}

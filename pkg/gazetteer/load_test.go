@@ -102,3 +102,20 @@ func TestDictWords(t *testing.T) {
 		}
 	}
 }
+
+func TestShortFormFacilities(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, in, want string }{
+		{"road", "中山路街道", ""},
+		{"station", "火车站街道", ""},
+		{"number", "四十八镇", ""},
+		{"real township", "四季青镇", "四季青"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := shortForm(tt.in, lvTownship); got != tt.want {
+				t.Errorf("shortForm(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

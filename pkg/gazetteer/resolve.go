@@ -94,24 +94,30 @@ func (g *Gazetteer) decide(cands []cand, ctx []int32) int32 {
 }
 
 // fallback applies the conventions that decide a name without context: a
-// full name beats short forms that happen to be spelt the same, and a
-// province's short form means the province (吉林 is 吉林省 before 吉林市).
+// full name beats short forms that happen to be spelt the same, and a short
+// form shared by divisions of different levels means the highest one
+// (吉林 is 吉林省 before 吉林市, 乌鲁木齐 the city before its county).
+// Divisions of the same level stay undecided.
 func fallback(g *Gazetteer, cands []cand) int32 {
-	full, prov := int32(-1), int32(-1)
-	nFull, nProv := 0, 0
+	full, nFull := int32(-1), 0
+	top, nTop, topLv := int32(-1), 0, 4
 	for _, c := range cands {
 		if !c.alias {
 			full, nFull = c.node, nFull+1
+			continue
 		}
-		if c.alias && g.nodes[c.node].lv == lvProvince {
-			prov, nProv = c.node, nProv+1
+		switch lv := g.nodes[c.node].lv; {
+		case lv < topLv:
+			top, nTop, topLv = c.node, 1, lv
+		case lv == topLv:
+			nTop++
 		}
 	}
 	switch {
 	case nFull == 1 && len(cands) > 1:
 		return full
-	case nFull == 0 && nProv == 1:
-		return prov
+	case nFull == 0 && nTop == 1:
+		return top
 	}
 	return -1
 }
