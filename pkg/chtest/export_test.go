@@ -1,0 +1,4 @@
+package chtest
+
+// UniqueName exposes uniqueName to the external tests.
+var UniqueName = uniqueName
