@@ -1,0 +1,475 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/casewire/casewire/pkg/article"
+)
+
+// Reasons a candidate number made no fact, beside the unit-based ones.
+const (
+	skipNoIndicator = "no-indicator"
+)
+
+// fallbackIndicator is the measure of a count whose sentence names no measure
+// but does name what was counted: 1200多户牧民 -> 数量.
+const fallbackIndicator = "数量"
+
+// hit is an indicator word found near a number.
+type hit struct {
+	rule       indicatorRule
+	start, end int
+	after      bool
+}
+
+// Limits, in runes, on how far from its number an indicator may stand.
+const (
+	nearAfter  = 6  // 6人当场死亡: a strong word this close after wins over one before
+	farAfter   = 10 // 价值140余万元的商品被大火吞噬
+	maxSubject = 20
+)
+
+// facts turns the numbers of d into facts, sentence by sentence.
+func (x *Extractor) facts(d *doc) {
+	ni := 0
+	for _, s := range d.sentences {
+		var inSentence []int // indices into d.facts
+		for ; ni < len(d.numbers) && d.numbers[ni].Start < s.End; ni++ {
+			n := d.numbers[ni]
+			o := outcome{Number: n}
+			if n.Skip != "" && n.Skip != skipNoUnit {
+				o.Reason = n.Skip
+				d.outcomes = append(d.outcomes, o)
+				continue
+			}
+			if ch, at, ok := x.changeAt(d, s, n); ok {
+				if k, ok := x.attachTarget(d, s, inSentence, at); ok {
+					d.facts[k].Change = ch
+					o.Change = true
+					d.outcomes = append(d.outcomes, o)
+					continue
+				}
+				f := x.changeFact(d, s, n, ch, at)
+				inSentence = append(inSentence, len(d.facts))
+				d.facts = append(d.facts, f)
+				o.Facts = 1
+				d.outcomes = append(d.outcomes, o)
+				continue
+			}
+			fs, reason := x.countFacts(d, s, n, inSentence)
+			for _, f := range fs {
+				inSentence = append(inSentence, len(d.facts))
+				d.facts = append(d.facts, f)
+			}
+			o.Facts, o.Reason = len(fs), reason
+			d.outcomes = append(d.outcomes, o)
+		}
+	}
+}
+
+// changeAt reads a comparison ending at n: 同比下降68.05%, 环比增长3个百分点,
+// 较去年同期减少20起. It returns where the comparison starts.
+func (x *Extractor) changeAt(d *doc, s span, n number) (*article.Change, int, bool) {
+	text := d.text
+	p := n.Start
+	for k := 0; k < 3 && p > s.Start && strings.ContainsRune("了达为至到", text[p-1]); k++ {
+		p--
+	}
+	w, dir, ok := x.rules.direction.matchEnd(text[:p], p)
+	if !ok {
+		return nil, 0, false
+	}
+	at := p - len([]rune(w))
+	c := clauseAround(text, s, at)
+	basis, bAt := "", -1
+	for i := c.Start; i < at; i++ {
+		if bw, b, ok := x.rules.basis.matchAt(text[:at], i); ok {
+			basis, bAt = b.Value, i
+			i += len([]rune(bw)) - 1
+		}
+	}
+	percent := n.Kind == "percent" || n.Kind == "pp"
+	if !percent && basis == "" {
+		return nil, 0, false // 减少20起 alone is a count, not a comparison
+	}
+	if !percent && n.Kind != "count" && n.Kind != "money" && n.Kind != "measure" {
+		return nil, 0, false
+	}
+	if bAt >= 0 {
+		at = bAt
+	}
+	v := n.Value
+	if dir.Value == "down" {
+		v = -v
+	}
+	if dir.Value == "flat" {
+		v = 0
+	}
+	unit := n.Unit
+	if n.Kind == "pp" {
+		unit = "pp"
+	}
+	return &article.Change{Basis: basis, Direction: dir.Value, Value: v, Unit: unit}, at, true
+}
+
+// attachTarget finds the fact a comparison belongs to: the last fact before
+// it in the sentence, when no other measure is named in between.
+func (x *Extractor) attachTarget(d *doc, s span, inSentence []int, at int) (int, bool) {
+	if len(inSentence) == 0 {
+		return 0, false
+	}
+	k := inSentence[len(inSentence)-1]
+	f := d.facts[k]
+	if f.Change != nil || f.Evidence.End > at {
+		return 0, false
+	}
+	for i := f.Evidence.End; i < at; i++ {
+		if _, r, ok := x.rules.indicators.matchAt(d.text[:at], i); ok && r.Strong {
+			return 0, false // 破案率同比提高5个百分点: the change is the rate's
+		}
+	}
+	return k, true
+}
+
+// changeFact makes a fact of a comparison that has no count before it.
+func (x *Extractor) changeFact(d *doc, s span, n number, ch *article.Change, at int) article.Fact {
+	c := clauseAround(d.text, s, at)
+	ind, subj := "变化", ""
+	if h, ok := x.before(d, c, at, true); ok {
+		ind = h.rule.Indicator
+		subj = x.beforeNoun(d, c, h.start)
+	} else {
+		subj = x.beforeNoun(d, c, at)
+	}
+	f := x.newFact(d, s, n, 0)
+	f.Subject, f.Indicator = subj, ind
+	f.Value, f.Unit, f.Change = ch.Value, ch.Unit, ch
+	f.Category = x.factCategory(d, s, n, subj, false)
+	return f
+}
+
+// countFacts makes the facts of a count, amount or rate.
+func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]article.Fact, string) {
+	c := clauseAround(d.text, s, n.NumStart)
+	h, ok := x.pickIndicator(d, c, n)
+	unit := n.Unit
+	if n.Skip == skipNoUnit {
+		// 1死7伤, 11受伤, 骗钱15万: the measure supplies the unit.
+		if !ok || h.rule.Unit == "" || !(h.after && h.start == n.End || !h.after && n.Value >= 1e4 && strings.TrimSpace(d.str(h.end, n.Start)) == "") {
+			return nil, skipNoUnit
+		}
+		unit = h.rule.Unit
+	}
+	if !ok {
+		if n.Chinese && n.Value <= 2 {
+			return nil, skipIndef
+		}
+		if n.Chinese || n.Kind == "percent" || n.Kind == "pp" {
+			return nil, skipNoIndicator
+		}
+	} else if n.Chinese && !h.rule.Strong {
+		return nil, skipIndef
+	}
+	subj := x.subjectOf(d, c, n, h, ok)
+	if subj == "" && len(inSentence) > 0 {
+		subj = d.facts[inSentence[len(inSentence)-1]].Subject
+	}
+	ind, incident := fallbackIndicator, false
+	if ok {
+		ind, incident = h.rule.Indicator, h.rule.Incident
+		if subj == "" {
+			subj = h.rule.Subject
+		}
+	} else if subj == "" {
+		return nil, skipNoIndicator
+	}
+	subjects := []string{subj}
+	if n.Kind == "percent" {
+		// A rate applies to each of coordinated subjects; a count is their sum.
+		subjects = splitCoordination(subj)
+	}
+	var out []article.Fact
+	for k, sj := range subjects {
+		f := x.newFact(d, s, n, k)
+		f.Subject, f.Indicator, f.Unit = sj, ind, unit
+		f.Category = x.factCategory(d, s, n, sj, incident)
+		out = append(out, f)
+	}
+	return out, ""
+}
+
+// pickIndicator chooses the measure of n within its clause c.
+func (x *Extractor) pickIndicator(d *doc, c span, n number) (hit, bool) {
+	afterStrong, okAS := x.after(d, c, n, true)
+	beforeStrong, okBS := x.before(d, c, n.Start, true)
+	switch {
+	case okAS && afterStrong.start-n.End <= nearAfter:
+		return afterStrong, true
+	case okBS:
+		return beforeStrong, true
+	case okAS:
+		return afterStrong, true
+	}
+	if h, ok := x.before(d, c, n.Start, false); ok {
+		return h, true
+	}
+	return x.after(d, c, n, false)
+}
+
+// after finds the first indicator word after n in its clause, before the next
+// number. Words used as modifiers (被困人员, 伤者) are skipped.
+func (x *Extractor) after(d *doc, c span, n number, strong bool) (hit, bool) {
+	text := d.text
+	limit := min(c.End, n.End+farAfter+4)
+	for k := n.End; k < limit; k++ {
+		if isDigit(text[k]) || k > n.End && isCnNumeral(text[k]) && k+1 < len(text) && x.isUnitAt(text, k+1) {
+			break
+		}
+		w, r, ok := x.rules.indicators.matchAt(text[:c.End], k)
+		if !ok || !r.After {
+			continue
+		}
+		e := k + len([]rune(w))
+		if isModifier(text, e) {
+			k = e - 1
+			continue
+		}
+		if r.Strong != strong || k-n.End > farAfter {
+			continue
+		}
+		return hit{rule: r, start: k, end: e, after: true}, true
+	}
+	return hit{}, false
+}
+
+func (x *Extractor) isUnitAt(text []rune, i int) bool {
+	_, _, ok := x.rules.units.matchAt(text, i)
+	return ok
+}
+
+// isModifier tells an indicator word used to describe people: 被困人员, 伤者,
+// 死亡的, 受伤乘客 is not caught (a noun follows without a marker).
+func isModifier(text []rune, e int) bool {
+	r := runeAt(text, e)
+	return r == '者' || r == '员' || r == '的' || r == '人' && runeAt(text, e+1) == '员'
+}
+
+// before finds the nearest indicator word before offset p in clause c.
+func (x *Extractor) before(d *doc, c span, p int, strong bool) (hit, bool) {
+	for k := p; k > c.Start; k-- {
+		w, r, ok := x.rules.indicators.matchEnd(d.text[c.Start:k], k-c.Start)
+		if !ok || !r.Before || r.Strong != strong {
+			continue
+		}
+		return hit{rule: r, start: k - len([]rune(w)), end: k}, true
+	}
+	return hit{}, false
+}
+
+// subjectOf finds what was counted.
+func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool) string {
+	switch {
+	case ok && h.after:
+		// 13名女工被毒烟熏死: between the number and the measure.
+		if sj := x.cleanSubject(d.str(n.End, h.start), true); sj != "" {
+			return sj
+		}
+	case ok:
+		// 抓获犯罪嫌疑人23名, 配备新式电警棍100支、电击枪27把.
+		from := h.end
+		for _, m := range d.numbers {
+			if m.Start >= from && m.End <= n.Start {
+				from = m.End
+			}
+		}
+		if sj := x.cleanSubject(d.str(from, n.Start), false); sj != "" {
+			return sj
+		}
+	}
+	if sj := x.afterNoun(d, c, n.End); sj != "" {
+		return sj // 163个必巡点, 17支代表队
+	}
+	p := n.Start
+	if ok && !h.after {
+		p = h.start
+	}
+	return x.beforeNoun(d, c, p) // “盗抢骗”案件立案131起
+}
+
+// cutWords end a subject read after a number: 女工被毒烟熏死 -> 女工.
+var cutWords = []string{"被", "当场", "均", "仍", "已", "在", "不同程度", "先后", "从", "经", "因", "全部", "相继", "陆续", "分批", "分别"}
+
+// cleanSubject trims a subject: quotes, quantifiers, function words.
+func (x *Extractor) cleanSubject(s string, cut bool) string {
+	s = strings.NewReplacer("“", "", "”", "", "\"", "", "‘", "", "’", "", "「", "", "」", "", " ", "", "\u3000", "").Replace(s)
+	if cut {
+		for _, w := range cutWords {
+			if i := strings.Index(s, w); i >= 0 {
+				s = s[:i]
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, w := range x.rules.trim {
+			if strings.HasPrefix(s, w) && len(s) > len(w) || s == w {
+				s = strings.TrimPrefix(s, w)
+				changed = true
+			}
+		}
+	}
+	for _, w := range []string{"的", "共", "达", "为", "有", "了", "计", "约", "近", "各"} {
+		s = strings.TrimSuffix(s, w)
+	}
+	s = strings.Trim(s, "、")
+	rs := []rune(s)
+	if len(rs) > maxSubject || len(rs) < 1 {
+		return ""
+	}
+	for _, r := range rs {
+		if isDigit(r) || isClauseBreak(r) || !isHan(r) && r != '、' {
+			return ""
+		}
+	}
+	return s
+}
+
+// nounPOS are the segmenter tags a subject's words may carry.
+var nounPOS = map[string]bool{"n": true, "nz": true, "nt": true, "vn": true, "ng": true, "j": true, "l": true, "an": true, "nr": true, "nrt": true, "b": true, "s": true}
+
+// afterNoun reads the noun right after a number's unit: 163个必巡点.
+func (x *Extractor) afterNoun(d *doc, c span, p int) string {
+	end := p
+	for end < c.End {
+		k := d.tokenAt(end)
+		if k < 0 {
+			break
+		}
+		t := d.tokens[k]
+		if t.Start != end || !nounPOS[t.POS] || t.End-p > 8 {
+			break
+		}
+		// A measure word stops the noun (17支代表队参加), unless the token is a
+		// longer noun that contains it (必巡点).
+		if w, r, ok := x.rules.indicators.matchAt(d.text[:t.End], t.Start); ok && r.After && len([]rune(w)) == t.End-t.Start && !isModifier(d.text, t.End) {
+			break
+		}
+		end = t.End
+	}
+	return x.cleanSubject(d.str(p, end), false)
+}
+
+// beforeNoun walks back from p over the words of a noun phrase: “盗抢骗”案件,
+// 掩饰隐瞒犯罪所得收益案和盗窃非机动车案 (case names keep their verbs).
+func (x *Extractor) beforeNoun(d *doc, c span, p int) string {
+	caseLike := false
+	if p > c.Start && d.text[p-1] == '案' || strings.HasSuffix(d.str(c.Start, p), "案件") {
+		caseLike = true
+	}
+	start := p
+	for start > c.Start {
+		k := d.tokenAt(start - 1)
+		if k < 0 {
+			break
+		}
+		t := d.tokens[k]
+		if t.Start < c.Start {
+			break
+		}
+		txt := d.str(t.Start, t.End)
+		okTok := nounPOS[t.POS] || txt == "“" || txt == "”" || txt == "、" || t.POS == "c" && (txt == "和" || txt == "及" || txt == "与" || txt == "以及") || caseLike && (t.POS == "v" || t.POS == "vn" || t.POS == "a" || t.POS == "d" && t.End-t.Start > 1)
+		if !okTok || p-t.Start > maxSubject {
+			break
+		}
+		start = t.Start
+	}
+	s := d.str(start, p)
+	for _, w := range []string{"和", "及", "与", "以及", "、"} {
+		s = strings.TrimPrefix(s, w)
+	}
+	return x.cleanSubject(s, false)
+}
+
+// splitCoordination splits 掩饰隐瞒犯罪所得收益案和盗窃非机动车案 into its parts.
+func splitCoordination(s string) []string {
+	parts := strings.FieldsFunc(strings.NewReplacer("以及", "、", "和", "、", "及", "、", "与", "、").Replace(s), func(r rune) bool { return r == '、' })
+	for _, p := range parts {
+		if len([]rune(p)) < 2 {
+			return []string{s}
+		}
+	}
+	if len(parts) == 0 {
+		return []string{s}
+	}
+	return parts
+}
+
+// newFact fills what every fact of n shares: value, evidence, period, place.
+func (x *Extractor) newFact(d *doc, s span, n number, k int) article.Fact {
+	sent := strings.TrimRight(d.str(s.Start, s.End), "\n")
+	return article.Fact{
+		ID:     article.FactID(d.c.ID, n.Start, n.End, k),
+		Value:  n.Value,
+		Unit:   n.Unit,
+		Approx: n.Approx,
+		Period: d.periodFor(n.Start),
+		Region: d.places.at(n.Start),
+		Org:    x.orgFor(d, s, n),
+		Evidence: article.Evidence{
+			Sentence: sent, SentenceStart: s.Start,
+			Start: n.Start, End: n.End, Text: d.str(n.Start, n.End),
+		},
+	}
+}
+
+// anaphoricOrgs are words that refer back to a unit named earlier.
+var anaphoricOrgs = []string{"该局", "本局", "该所", "该支队", "该大队", "警方", "公安机关"}
+
+// orgFor is the police unit nearest to n in its sentence, or the unit an
+// anaphor in the sentence (该局) points back to.
+func (x *Extractor) orgFor(d *doc, s span, n number) string {
+	best, dist := "", -1
+	for _, o := range d.orgs {
+		if o.Start < s.Start || o.End > s.End {
+			continue
+		}
+		dd := n.Start - o.End
+		if o.Start >= n.End {
+			dd = o.Start - n.End
+		}
+		if dist < 0 || dd < dist {
+			best, dist = o.Text, dd
+		}
+	}
+	if best != "" {
+		return best
+	}
+	sent := d.str(s.Start, n.Start)
+	for _, a := range anaphoricOrgs {
+		if strings.Contains(sent, a) {
+			for _, o := range d.orgs {
+				if o.End <= s.Start {
+					best = o.Text
+				}
+			}
+			return best
+		}
+	}
+	return ""
+}
+
+// factCategory: the category the subject names, else the clause, else (for
+// incident measures) the article's incident type.
+func (x *Extractor) factCategory(d *doc, s span, n number, subject string, incident bool) string {
+	if c := x.categoryIn([]rune(subject), 0, len([]rune(subject))); c != "" {
+		return c
+	}
+	cl := clauseAround(d.text, s, n.NumStart)
+	if c := x.categoryIn(d.text, cl.Start, cl.End); c != "" {
+		return c
+	}
+	if incident {
+		return d.incident
+	}
+	return ""
+}

@@ -1,0 +1,275 @@
+package extract
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/casewire/casewire/pkg/article"
+)
+
+// periodMention is a time expression in the body and what it resolves to.
+type periodMention struct {
+	Start, End int // rune offsets
+	Period     article.Period
+}
+
+// Time expressions, longest alternatives first. D is a digit of either width;
+// Chinese month numerals (六月中下旬) are read too.
+var periodRE = regexp.MustCompile(strings.NewReplacer("D", `[0-9０-９]`, "C", `[一二三四五六七八九十]`).Replace(
+	`自(?:今年|去年|D{4}年)[^，。,;；\n]{0,12}?以来` +
+		`|(?:今年|去年|前年|本年|D{4}年)?(?:D{1,2}|C{1,2})月份?(?:至|到|-|—|－|~|～)(?:D{1,2}|C{1,2})月份?(?:底|末|中旬|上旬|下旬)?` +
+		`|(?:今年|去年|本年|D{4}年)?(?:D{1,2}月)?D{1,2}日(?:至|到|-|—|－)(?:D{1,2}月)?D{1,2}日` +
+		`|(?:今年|去年|本年|D{4}年)?(?:D{1,2}月)?D{1,2}(?:日|号)(?:凌晨|早上|早晨|清晨|上午|中午|下午|傍晚|晚上|晚间|夜间|深夜|晚|夜|早)?` +
+		`|(?:今年|去年|前年|本年|D{4}年)?(?:D{1,2}|C{1,2})月份?(?:上中旬|中下旬|上旬|中旬|下旬|初|底|末)?` +
+		`|(?:今年|去年|前年|D{4}年)(?:以来|上半年|下半年|前三季度|第一季度|一季度|第二季度|二季度|第三季度|三季度|第四季度|四季度)?` +
+		`|(?:上半年|下半年)` +
+		`|(?:昨天|昨日|今天|今日|前天|当天|当日|次日|今晨|昨晨|昨晚|今晚|昨夜|当晚)(?:凌晨|早上|早晨|清晨|上午|中午|下午|傍晚|晚上|晚|夜)?` +
+		`|截至目前|截至D{1,2}月D{1,2}日|截至今年D{1,2}月底|近日|日前`))
+
+var (
+	yearPrefixRE = regexp.MustCompile(`^([0-9０-９]{4})年|^(今年|去年|前年|本年)`)
+	rangeSepRE   = regexp.MustCompile(`至|到|-|—|－|~|～`)
+)
+
+var periodPartRE = regexp.MustCompile(`([0-9０-９]{4}年|今年|去年|前年|本年)?(?:([0-9０-９]{1,2}|[一二三四五六七八九十]{1,2})月)?(?:([0-9０-９]{1,2})[日号])?`)
+
+// findPeriods lists the time expressions of a body, resolved against the
+// published date where the text leaves the year or day to it.
+func findPeriods(text []rune, published string) []periodMention {
+	body := string(text)
+	pub, hasPub := parsePublished(published)
+	// byte offset -> rune offset
+	idx := make([]int, len(body)+1)
+	r := 0
+	for b := range body {
+		idx[b] = r
+		r++
+	}
+	idx[len(body)] = r
+	var out []periodMention
+	var last time.Time // last resolved day, for 当天/次日
+	for _, m := range periodRE.FindAllStringIndex(body, -1) {
+		s := body[m[0]:m[1]]
+		pm := periodMention{Start: idx[m[0]], End: idx[m[1]], Period: article.Period{Text: s}}
+		resolvePeriod(&pm.Period, s, pub, hasPub, &last)
+		out = append(out, pm)
+	}
+	return out
+}
+
+func parsePublished(p string) (time.Time, bool) {
+	if len(p) < 10 {
+		return time.Time{}, false
+	}
+	t, err := time.Parse("2006-01-02", p[:10])
+	return t, err == nil
+}
+
+const day = "2006-01-02"
+
+// relativeDays are words for a day counted from the published date.
+var relativeDays = map[string]int{"昨天": -1, "昨日": -1, "昨晚": -1, "昨晨": -1, "昨夜": -1, "今天": 0, "今日": 0, "今晨": 0, "今晚": 0, "前天": -2}
+
+// resolvePeriod fills Start and End when the text and the published date fix
+// them, and leaves them empty otherwise.
+func resolvePeriod(p *article.Period, s string, pub time.Time, hasPub bool, last *time.Time) {
+	set := func(a, b time.Time) {
+		p.Start, p.End = a.Format(day), b.Format(day)
+		*last = b
+	}
+	setDay := func(t time.Time) { set(t, t) }
+	switch {
+	case strings.HasPrefix(s, "截至"):
+		if s == "截至目前" && hasPub {
+			p.End = pub.Format(day)
+			return
+		}
+	case s == "近日" || s == "日前":
+		return
+	case strings.HasPrefix(s, "自"):
+		// 自今年侦查中心成立以来: runs to publication from a start the text does not date.
+		if hasPub {
+			p.End = pub.Format(day)
+		}
+		return
+	}
+	for w, off := range relativeDays {
+		if strings.HasPrefix(s, w) {
+			if hasPub {
+				setDay(pub.AddDate(0, 0, off))
+			}
+			return
+		}
+	}
+	for _, w := range []string{"当天", "当日", "当晚"} {
+		if strings.HasPrefix(s, w) {
+			if !last.IsZero() {
+				setDay(*last)
+			}
+			return
+		}
+	}
+	if strings.HasPrefix(s, "次日") {
+		if !last.IsZero() {
+			setDay(last.AddDate(0, 0, 1))
+		}
+		return
+	}
+	// Year: explicit, relative, or inferred from the published date.
+	year, yearText := 0, ""
+	if m := yearPrefixRE.FindStringSubmatch(s); m != nil {
+		yearText = m[0]
+		switch {
+		case m[1] != "":
+			year = atoiWide(m[1])
+		case hasPub:
+			year = pub.Year() - map[string]int{"今年": 0, "本年": 0, "去年": 1, "前年": 2}[m[2]]
+		}
+	}
+	rest := strings.TrimPrefix(s, yearText)
+	if rest == "" || rest == "以来" || strings.Contains(rest, "季度") || strings.Contains(rest, "半年") {
+		if year == 0 && hasPub && yearText == "" {
+			year = pub.Year() // 上半年 alone: this year
+		}
+		if year == 0 {
+			return
+		}
+		a, b := date(year, 1, 1), date(year, 12, 31)
+		switch {
+		case rest == "以来":
+			if hasPub && pub.Year() == year {
+				b = pub
+			} else {
+				p.Start = a.Format(day)
+				return
+			}
+		case strings.Contains(rest, "上半年"):
+			b = date(year, 6, 30)
+		case strings.Contains(rest, "下半年"):
+			a = date(year, 7, 1)
+		case strings.Contains(rest, "前三季度"):
+			b = date(year, 9, 30)
+		case strings.Contains(rest, "一季度"):
+			b = date(year, 3, 31)
+		case strings.Contains(rest, "二季度"):
+			a, b = date(year, 4, 1), date(year, 6, 30)
+		case strings.Contains(rest, "三季度"):
+			a, b = date(year, 7, 1), date(year, 9, 30)
+		case strings.Contains(rest, "四季度"):
+			a = date(year, 10, 1)
+		}
+		set(a, b)
+		return
+	}
+	// Split a range at its connector; each side is month and/or day.
+	parts := rangeSepRE.Split(rest, 2)
+	m1, d1 := monthDay(parts[0])
+	m2, d2 := m1, d1
+	if len(parts) == 2 {
+		m2, d2 = monthDay(parts[1])
+		if m2 == 0 {
+			m2 = m1
+		}
+	}
+	if m1 == 0 && d1 == 0 {
+		return
+	}
+	if m1 == 0 { // 11日晚: the month of publication, or the one before
+		if !hasPub {
+			return
+		}
+		m1, m2 = int(pub.Month()), int(pub.Month())
+		if d1 > pub.Day() {
+			m1, m2 = m1-1, m2-1
+		}
+	}
+	if year == 0 {
+		if !hasPub {
+			return
+		}
+		year = pub.Year()
+		if date(year, m1, max(d1, 1)).After(pub) {
+			year-- // a date after publication is last year's
+		}
+	}
+	if m1 < 1 || m1 > 12 || m2 < 1 || m2 > 12 || d1 > 31 || d2 > 31 {
+		return
+	}
+	a := date(year, m1, max(d1, 1))
+	var b time.Time
+	if d2 == 0 {
+		b = date(year, m2+1, 1).AddDate(0, 0, -1) // end of month
+		switch {
+		case strings.HasSuffix(rest, "上旬"):
+			b = date(year, m2, 10)
+		case strings.HasSuffix(rest, "中旬") && !strings.HasSuffix(rest, "中下旬"):
+			a, b = date(year, m1, 11), date(year, m2, 20)
+		case strings.HasSuffix(rest, "中下旬"):
+			a = date(year, m1, 11)
+		case strings.HasSuffix(rest, "下旬"):
+			a = date(year, m1, 21)
+		}
+	} else {
+		b = date(year, m2, d2)
+	}
+	if b.Before(a) {
+		return
+	}
+	set(a, b)
+}
+
+func monthDay(s string) (int, int) {
+	m := periodPartRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0, 0
+	}
+	mo, d := 0, 0
+	if m[2] != "" {
+		mo = atoiWide(m[2])
+		if mo == 0 {
+			v, _ := parseChinese([]rune(m[2]))
+			mo = int(v)
+		}
+	}
+	if m[3] != "" {
+		d = atoiWide(m[3])
+	}
+	return mo, d
+}
+
+func atoiWide(s string) int {
+	var b strings.Builder
+	for _, r := range s {
+		if isDigit(r) {
+			b.WriteByte(byte('0' + digitValue(r)))
+		}
+	}
+	v, _ := strconv.Atoi(b.String())
+	return v
+}
+
+func date(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+
+// periodFor picks the period of a fact at rune offset i: the nearest time
+// expression before it in its sentence, else earlier in its paragraph.
+func (d *doc) periodFor(i int) article.Period {
+	s := d.sentenceOf(i)
+	p := d.paragraphOf(i)
+	var best *periodMention
+	for k := range d.periods {
+		pm := &d.periods[k]
+		if pm.End > i || pm.Start < p.Start {
+			continue
+		}
+		best = pm
+	}
+	if best == nil {
+		return article.Period{}
+	}
+	if best.Start < s.Start && (best.Period.Text == "近日" || best.Period.Text == "日前") {
+		return article.Period{}
+	}
+	return best.Period
+}
