@@ -1,0 +1,114 @@
+package clean
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/casewire/casewire/pkg/article"
+)
+
+// page is an input after its format is taken apart: the tracked text to lay
+// out, and what the format itself says about the article.
+type page struct {
+	text      []tstr // text pieces; each is split into lines
+	title     string
+	titleT    tstr // the title with input positions, when the input holds it
+	published string
+	byline    string
+	url       string
+	markdown  bool // "#" headings may split the page into articles
+}
+
+// parseFormat dispatches on raw.Format. Unknown formats are read as text:
+// fetch may learn new sources before clean learns their format.
+func parseFormat(format, src string) page {
+	all := fromString(src, 0)
+	switch format {
+	case article.FormatArticleTxt:
+		return parseArticleTxt(src, all)
+	case article.FormatSogou:
+		return parseSogou(src)
+	case article.FormatHTML:
+		h := parseHTML(src)
+		title := strings.TrimSpace(h.title)
+		if h1 := strings.TrimSpace(h.h1); h1 != "" && (title == "" || strings.Contains(title, h1)) {
+			title = h1 // <title> usually appends the site name
+		}
+		return page{text: h.blocks, title: title, published: h.published, byline: h.byline}
+	}
+	return page{text: []tstr{all}, markdown: true}
+}
+
+var headerLine = regexp.MustCompile(`^([A-Za-z_-]{1,20}):\s?(.*)$`)
+
+// parseArticleTxt reads "key: value" lines up to a "---" line. Without that
+// line the whole input is body text.
+func parseArticleTxt(src string, all tstr) page {
+	pg := page{markdown: true}
+	off := 0
+	lines := strings.SplitAfter(src, "\n")
+	hdr := map[string]string{}
+	for i, ln := range lines {
+		t := strings.TrimSpace(strings.TrimPrefix(ln, "\uFEFF"))
+		off += utf8.RuneCountInString(ln)
+		if t == "---" {
+			pg.text = []tstr{all.slice(off, all.len())}
+			pg.title = hdr["title"]
+			pg.published = hdr["date"]
+			if pg.published == "" {
+				pg.published = hdr["published"]
+			}
+			pg.url = hdr["url"]
+			pg.byline = hdr["author"]
+			return pg
+		}
+		m := headerLine.FindStringSubmatch(t)
+		if m != nil && strings.ToLower(m[1]) == "title" {
+			vs := strings.Index(ln, m[2])
+			if vs >= 0 && m[2] != "" {
+				pg.titleT = fromString(ln[vs:vs+len(m[2])], off-utf8.RuneCountInString(ln)+utf8.RuneCountInString(ln[:vs]))
+			}
+		}
+		if m == nil && t != "" || i > 30 {
+			break
+		}
+		if m != nil {
+			hdr[strings.ToLower(m[1])] = strings.TrimSpace(m[2])
+		}
+	}
+	pg.text = []tstr{all}
+	return pg
+}
+
+var (
+	sogouTag   = regexp.MustCompile(`(?s)<(url|docno|contenttitle|content)>(.*?)(?:</(?:url|docno|contenttitle|content)>|<(?:url|docno|contenttitle|content|/doc)>|$)`)
+	sogouStart = regexp.MustCompile(`<content>`)
+)
+
+// parseSogou reads one <doc> record. Records are not well-formed XML (raw
+// '&', '<' in text, truncated last records), so fields are cut with
+// patterns rather than an XML decoder; content keeps its input positions.
+func parseSogou(src string) page {
+	pg := page{}
+	for _, m := range sogouTag.FindAllStringSubmatchIndex(src, -1) {
+		name := src[m[2]:m[3]]
+		val := src[m[4]:m[5]]
+		switch name {
+		case "url":
+			pg.url = strings.TrimSpace(val)
+		case "contenttitle":
+			start := utf8.RuneCountInString(src[:m[4]])
+			pg.titleT = unescapeTracked(val, start, true)
+			pg.title = strings.TrimSpace(pg.titleT.String())
+		case "content":
+			start := utf8.RuneCountInString(src[:m[4]])
+			pg.text = append(pg.text, unescapeTracked(val, start, false))
+		}
+	}
+	if len(pg.text) == 0 && !sogouStart.MatchString(src) && !strings.Contains(src, "<doc") {
+		// Not a record at all: keep the text rather than lose it.
+		pg.text = []tstr{fromString(src, 0)}
+	}
+	return pg
+}
