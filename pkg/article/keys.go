@@ -1,0 +1,12 @@
+package article
+
+// MessageID is the Nats-Msg-Id a message is published with: its own
+// deterministic id, so a republish after a redelivery is dropped by the
+// server's duplicate window and replaced by id in ClickHouse.
+func (r Raw) MessageID() string { return "raw:" + r.ID }
+
+// MessageID is the Nats-Msg-Id a clean article is published with.
+func (c Clean) MessageID() string { return "clean:" + c.ID }
+
+// MessageID is the Nats-Msg-Id an extracted article is published with.
+func (e Extracted) MessageID() string { return "extracted:" + e.ID }

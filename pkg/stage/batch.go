@@ -1,0 +1,245 @@
+package stage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/casewire/casewire/pkg/article"
+)
+
+// BatchHandler writes a batch of decoded messages to a sink. err non-nil is a
+// failure of the whole batch: transient unless marked Permanent. rejected maps
+// a batch index to why that one item was refused as bad data (it will be
+// dead-lettered while the rest is acked).
+type BatchHandler[In any] func(ctx context.Context, batch []In) (rejected map[int]error, err error)
+
+// BatchPolicy says when a batch is flushed: at MaxRows messages, MaxBytes of
+// payload, or MaxWait after its first message, whichever comes first.
+type BatchPolicy struct {
+	MaxRows  int
+	MaxBytes int
+	MaxWait  time.Duration
+}
+
+// DefaultBatchPolicy follows ClickHouse's advice of large, infrequent inserts
+// under load while a quiet feed still becomes visible within a second.
+func DefaultBatchPolicy() BatchPolicy {
+	return BatchPolicy{MaxRows: 1000, MaxBytes: 16 << 20, MaxWait: time.Second}
+}
+
+// BatchWorker runs a BatchHandler against a durable consumer. A transient
+// failure is retried in the process with a growing delay, the messages kept
+// alive with InProgress, and no new messages are pulled meanwhile: JetStream
+// holds the backlog while the sink is down, and the delivery count does not
+// climb towards MaxDeliver for a failure that is not the messages' fault.
+type BatchWorker[In any] struct {
+	Stage      string
+	JS         jetstream.JetStream
+	Consumer   jetstream.Consumer
+	Handle     BatchHandler[In]
+	Policy     BatchPolicy
+	AckWait    time.Duration // the consumer's AckWait: InProgress is sent well within it
+	MaxDeliver int
+	Backoff    Backoff
+	Log        *slog.Logger
+	Metrics    *Metrics
+}
+
+type pending[In any] struct {
+	msgs []jetstream.Msg
+	ins  []In
+	size int
+}
+
+// Run consumes until ctx ends; then the batch being filled is flushed and
+// acked before Run returns.
+func (w *BatchWorker[In]) Run(ctx context.Context) error {
+	p := w.policy()
+	it, err := w.Consumer.Messages(jetstream.PullMaxMessages(p.MaxRows))
+	if err != nil {
+		return fmt.Errorf("%s: consume: %w", w.Stage, err)
+	}
+	defer it.Stop()
+	work := context.WithoutCancel(ctx)
+	for {
+		b, closed := w.collect(ctx, it, p)
+		if len(b.msgs) > 0 {
+			w.flush(ctx, work, b)
+		}
+		if closed {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("%s: message iterator closed", w.Stage)
+		}
+	}
+}
+
+func (w *BatchWorker[In]) policy() BatchPolicy {
+	p, d := w.Policy, DefaultBatchPolicy()
+	if p.MaxRows <= 0 {
+		p.MaxRows = d.MaxRows
+	}
+	if p.MaxBytes <= 0 {
+		p.MaxBytes = d.MaxBytes
+	}
+	if p.MaxWait <= 0 {
+		p.MaxWait = d.MaxWait
+	}
+	return p
+}
+
+func (w *BatchWorker[In]) log() *slog.Logger {
+	if w.Log == nil {
+		return slog.Default()
+	}
+	return w.Log
+}
+
+func (w *BatchWorker[In]) rules() rules {
+	return rules{log: w.log(), metrics: w.Metrics, stage: w.Stage, js: w.JS, maxDeliver: w.MaxDeliver, backoff: w.Backoff}
+}
+
+// collect fills one batch. It returns when the policy says flush, or when the
+// iterator is closed (closed=true) after ctx ended and the buffer drained.
+func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesContext, p BatchPolicy) (b pending[In], closed bool) {
+	var deadline time.Time
+	draining := false
+	for len(b.msgs) < p.MaxRows && b.size < p.MaxBytes {
+		if !draining && ctx.Err() != nil {
+			it.Drain() // hand out what is buffered, then close
+			draining = true
+		}
+		var msg jetstream.Msg
+		var err error
+		if draining {
+			msg, err = it.Next(jetstream.NextMaxWait(time.Second))
+		} else {
+			// Wait for the next message until the batch is due, or at most a
+			// second when it is empty; shutdown interrupts the wait at once.
+			limit := deadline
+			if limit.IsZero() {
+				limit = time.Now().Add(time.Second)
+			}
+			nctx, cancel := context.WithDeadline(ctx, limit)
+			msg, err = it.Next(jetstream.NextContext(nctx))
+			cancel()
+		}
+		switch {
+		case errors.Is(err, jetstream.ErrMsgIteratorClosed):
+			return b, true
+		case errors.Is(err, nats.ErrTimeout), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+			if !deadline.IsZero() && !time.Now().Before(deadline) {
+				return b, false
+			}
+			continue
+		case err != nil:
+			w.log().Warn("next message", "stage", w.Stage, "err", err)
+			continue
+		}
+		if w.Metrics != nil {
+			w.Metrics.In.WithLabelValues(w.Stage).Inc()
+		}
+		var in In
+		if err := article.Decode(msg.Data(), &in); err != nil {
+			w.rules().giveUp(context.WithoutCancel(ctx), msg, decodeReason(err), fmt.Errorf("decode: %w", err))
+			continue
+		}
+		if deadline.IsZero() {
+			deadline = time.Now().Add(p.MaxWait)
+		}
+		b.msgs = append(b.msgs, msg)
+		b.ins = append(b.ins, in)
+		b.size += len(msg.Data())
+	}
+	return b, false
+}
+
+// flush writes a batch, retrying transient failures until it succeeds or the
+// worker is stopped (then the batch is nakked for another instance), and acks
+// or dead-letters every message.
+func (w *BatchWorker[In]) flush(ctx, work context.Context, b pending[In]) {
+	start := time.Now()
+	r := w.rules()
+	if w.Metrics != nil {
+		w.Metrics.BatchRows.WithLabelValues(w.Stage).Observe(float64(len(b.msgs)))
+	}
+	var rejected map[int]error
+	for attempt := uint64(1); ; attempt++ {
+		hstart := time.Now()
+		var err error
+		rejected, err = w.Handle(work, b.ins)
+		if w.Metrics != nil {
+			w.Metrics.Handle.WithLabelValues(w.Stage).Observe(time.Since(hstart).Seconds())
+		}
+		if err == nil {
+			break
+		}
+		if IsPermanent(err) {
+			rejected = make(map[int]error, len(b.msgs))
+			for i := range b.msgs {
+				rejected[i] = err
+			}
+			break
+		}
+		delay := r.backoff.Delay(attempt)
+		w.log().Warn("batch failed, retrying", "stage", w.Stage, "err", err, "attempt", attempt, "messages", len(b.msgs), "delay", delay)
+		if w.Metrics != nil {
+			w.Metrics.Retried.WithLabelValues(w.Stage).Inc()
+		}
+		if !w.wait(ctx, b.msgs, delay) {
+			// Stopping: give the batch back at once rather than hold it.
+			for _, m := range b.msgs {
+				_ = m.Nak()
+			}
+			return
+		}
+	}
+	for i, m := range b.msgs {
+		if rerr, ok := rejected[i]; ok {
+			r.giveUp(work, m, ReasonRejected, rerr)
+			continue
+		}
+		if err := m.Ack(); err != nil {
+			w.log().Warn("ack", "stage", w.Stage, "err", err)
+			continue
+		}
+		if w.Metrics != nil {
+			w.Metrics.Acked.WithLabelValues(w.Stage).Inc()
+		}
+	}
+	if w.Metrics != nil {
+		w.Metrics.Flush.WithLabelValues(w.Stage).Observe(time.Since(start).Seconds())
+	}
+}
+
+// wait sleeps for d while telling the server the messages are still being
+// worked on. It returns false if ctx ended first.
+func (w *BatchWorker[In]) wait(ctx context.Context, msgs []jetstream.Msg, d time.Duration) bool {
+	ackWait := w.AckWait
+	if ackWait <= 0 {
+		ackWait = 30 * time.Second
+	}
+	tick := time.NewTicker(ackWait / 3)
+	defer tick.Stop()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-timer.C:
+			return true
+		case <-tick.C:
+			for _, m := range msgs {
+				_ = m.InProgress()
+			}
+		}
+	}
+}

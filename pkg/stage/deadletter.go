@@ -1,0 +1,80 @@
+package stage
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/casewire/casewire/pkg/topology"
+)
+
+// Headers stamped on a dead letter. The payload is the original message's,
+// byte for byte, so a replay after a fix sends exactly what failed.
+const (
+	HeaderStage     = "Casewire-Stage"      // the stage that gave up
+	HeaderError     = "Casewire-Error"      // why, as the error's text
+	HeaderReason    = "Casewire-Reason"     // a short class: decode, version, permanent, max-deliver, rejected
+	HeaderSubject   = "Casewire-Subject"    // the subject it was consumed from
+	HeaderStreamSeq = "Casewire-Stream-Seq" // its sequence in the input stream
+	HeaderDelivered = "Casewire-Delivered"  // how many times it was delivered
+	HeaderFailedAt  = "Casewire-Failed-At"  // RFC 3339 time of the failure
+	HeaderMsgID     = "Casewire-Msg-Id"     // its original Nats-Msg-Id, if any
+)
+
+// Reasons a message is dead-lettered.
+const (
+	ReasonDecode     = "decode"
+	ReasonVersion    = "version"
+	ReasonPermanent  = "permanent"
+	ReasonMaxDeliver = "max-deliver"
+	ReasonRejected   = "rejected"
+)
+
+// maxErrorHeader keeps a header well under NATS's limits however long an error is.
+const maxErrorHeader = 2000
+
+// deadLetter publishes msg to the stage's dead-letter subject with the reason
+// and waits for the server to confirm; only then may the caller terminate the
+// original. The dead letter's msg id is derived from the input's stream
+// sequence, so a retried dead-lettering is not stored twice.
+func deadLetter(ctx context.Context, js jetstream.JetStream, stage string, msg jetstream.Msg, reason string, cause error) error {
+	h := nats.Header{}
+	h.Set(HeaderStage, stage)
+	h.Set(HeaderReason, reason)
+	h.Set(HeaderError, truncate(cause.Error(), maxErrorHeader))
+	h.Set(HeaderSubject, msg.Subject())
+	h.Set(HeaderFailedAt, time.Now().UTC().Format(time.RFC3339Nano))
+	var id string
+	if md, err := msg.Metadata(); err == nil {
+		h.Set(HeaderStreamSeq, strconv.FormatUint(md.Sequence.Stream, 10))
+		h.Set(HeaderDelivered, strconv.FormatUint(md.NumDelivered, 10))
+		id = fmt.Sprintf("dlq:%s:%s:%d", stage, md.Stream, md.Sequence.Stream)
+	}
+	if orig := msg.Headers().Get(jetstream.MsgIDHeader); orig != "" {
+		h.Set(HeaderMsgID, orig)
+	}
+	out := &nats.Msg{Subject: topology.DeadLetterSubject(stage), Data: msg.Data(), Header: h}
+	var opts []jetstream.PublishOpt
+	if id != "" {
+		opts = append(opts, jetstream.WithMsgID(id))
+	}
+	if _, err := js.PublishMsg(ctx, out, opts...); err != nil {
+		return fmt.Errorf("publish dead letter to %s: %w", out.Subject, err)
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	// Cut on a rune boundary so the header stays valid UTF-8.
+	for n > 0 && (s[n]&0xC0) == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,52 @@
+package stage
+
+import (
+	"errors"
+	"time"
+)
+
+type permanentError struct{ err error }
+
+func (p permanentError) Error() string { return p.err.Error() }
+func (p permanentError) Unwrap() error { return p.err }
+
+// Permanent marks an error that retrying cannot fix (bad input, a rejected
+// row): the runtime dead-letters the message at once instead of retrying.
+// Errors not marked are transient and retried with a growing delay.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err}
+}
+
+// IsPermanent tells whether err, or any error it wraps, was marked Permanent.
+func IsPermanent(err error) bool {
+	var p permanentError
+	return errors.As(err, &p)
+}
+
+// Backoff chooses the redelivery delay of a transient failure from how many
+// times the message has been delivered: Base doubled per delivery, capped at Max.
+type Backoff struct {
+	Base time.Duration
+	Max  time.Duration
+}
+
+// DefaultBackoff waits 500ms after the first failure, up to 30s.
+func DefaultBackoff() Backoff { return Backoff{Base: 500 * time.Millisecond, Max: 30 * time.Second} }
+
+// Delay returns the delay before delivery number delivered+1.
+func (b Backoff) Delay(delivered uint64) time.Duration {
+	if b.Base <= 0 {
+		b = DefaultBackoff()
+	}
+	d := b.Base
+	for i := uint64(1); i < delivered && d < b.Max; i++ {
+		d *= 2
+	}
+	if b.Max > 0 && d > b.Max {
+		d = b.Max
+	}
+	return d
+}

@@ -1,0 +1,72 @@
+package stage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/casewire/casewire/pkg/article"
+)
+
+// rules applies the retry and dead-letter rules shared by Worker and BatchWorker.
+type rules struct {
+	log        *slog.Logger
+	metrics    *Metrics
+	stage      string
+	js         jetstream.JetStream
+	maxDeliver int
+	backoff    Backoff
+}
+
+// retry naks a message after a transient failure with a delay growing with its
+// delivery count, or dead-letters it on its last allowed delivery: the server
+// would otherwise stop delivering it and it would be lost to the pipeline.
+func (r rules) retry(ctx context.Context, msg jetstream.Msg, err error) {
+	var delivered uint64 = 1
+	if md, mdErr := msg.Metadata(); mdErr == nil {
+		delivered = md.NumDelivered
+	}
+	if r.maxDeliver > 0 && delivered >= uint64(r.maxDeliver) {
+		r.giveUp(ctx, msg, ReasonMaxDeliver, fmt.Errorf("after %d deliveries: %w", delivered, err))
+		return
+	}
+	delay := r.backoff.Delay(delivered)
+	r.log.Warn("transient failure, retrying", "stage", r.stage, "err", err, "delivered", delivered, "delay", delay, "msg_id", msg.Headers().Get(jetstream.MsgIDHeader))
+	if r.metrics != nil {
+		r.metrics.Retried.WithLabelValues(r.stage).Inc()
+	}
+	if nerr := msg.NakWithDelay(delay); nerr != nil {
+		r.log.Error("nak", "stage", r.stage, "err", nerr)
+	}
+}
+
+// giveUp dead-letters msg and terminates it; if the dead letter cannot be
+// stored, msg is nakked so that it is not lost.
+func (r rules) giveUp(ctx context.Context, msg jetstream.Msg, reason string, err error) {
+	msgID := msg.Headers().Get(jetstream.MsgIDHeader)
+	if dlErr := deadLetter(ctx, r.js, r.stage, msg, reason, err); dlErr != nil {
+		r.log.Error("dead letter failed, will retry", "stage", r.stage, "err", errors.Join(err, dlErr), "msg_id", msgID)
+		if nerr := msg.NakWithDelay(r.backoff.Delay(1)); nerr != nil {
+			r.log.Error("nak", "stage", r.stage, "err", nerr)
+		}
+		return
+	}
+	r.log.Warn("dead-lettered", "stage", r.stage, "reason", reason, "err", err, "msg_id", msgID)
+	if r.metrics != nil {
+		r.metrics.DeadLettered.WithLabelValues(r.stage, reason).Inc()
+	}
+	if terr := msg.TermWithReason(reason); terr != nil {
+		r.log.Error("term", "stage", r.stage, "err", terr)
+	}
+}
+
+// decodeReason classifies a decode failure for the dead-letter header.
+func decodeReason(err error) string {
+	if errors.Is(err, article.ErrUnsupportedVersion) {
+		return ReasonVersion
+	}
+	return ReasonDecode
+}
