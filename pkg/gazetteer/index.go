@@ -31,6 +31,14 @@ type index struct {
 	keys    map[string]int32
 	entries []entry
 	maxLen  int // in runes
+	// first has a bit for every BMP character that starts a key, so most
+	// positions of a text are passed over without hashing.
+	first [1 << 16 / 64]uint64
+}
+
+// starts reports whether some key begins with r.
+func (ix *index) starts(r rune) bool {
+	return r < 1<<16 && ix.first[r>>6]&(1<<(r&63)) != 0
 }
 
 // anaphors maps the expressions that refer back to a division named earlier
@@ -93,6 +101,9 @@ func buildIndex(nodes []node) index {
 	}
 	var prefixes []string
 	for key := range ix.keys {
+		if r, _ := utf8.DecodeRuneInString(key); r < 1<<16 {
+			ix.first[r>>6] |= 1 << (r & 63)
+		}
 		n := 0
 		for i := range key {
 			if i > 0 {

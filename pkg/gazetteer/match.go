@@ -85,7 +85,7 @@ func (g *Gazetteer) match(t *runeText) []found {
 	lastEnd := -1
 	n := t.n()
 	for i := 0; i < n; {
-		if !unicode.Is(unicode.Han, t.runes[i]) {
+		if !g.ix.starts(t.runes[i]) {
 			i++
 			continue
 		}

@@ -132,6 +132,10 @@ func TestResolveInContext(t *testing.T) {
 		{"全区 is the region when no district was named", "赤峰市开展巡逻。全区发案下降。", "", "全区", "15", StatusResolved},
 		{"全区 outside an autonomous region", "郑州市开展巡逻。\n全区发案下降。", "", "全区", "", StatusUnknown},
 		{"anaphor from the hint", "该市开展巡逻。", "乌海市", "该市", "1503", StatusResolved},
+		{"municipality district", "北京市朝阳区发生一起火灾。", "", "朝阳区", "110105", StatusResolved},
+		{"municipality anaphor", "北京市发生一起火灾，全市消防出动。", "", "全市", "11", StatusResolved},
+		{"city named like its county", "乌鲁木齐发生一起火灾。", "", "乌鲁木齐", "6501", StatusResolved},
+		{"same-level short forms stay undecided", "通州区发生一起火灾。", "", "通州区", "", StatusAmbiguous},
 		{"anaphor with nothing before", "该市开展巡逻。", "", "该市", "", StatusUnknown},
 	}
 	for _, tt := range tests {
