@@ -137,7 +137,7 @@ func (c *Cleaner) CleanWithMap(raw article.Raw) (res Result, err error) {
 		why := "no paragraph of text after layout"
 		if strings.TrimSpace(dec.text) == "" {
 			why = "decoded body is blank"
-		} else if len(pg.text) == 0 {
+		} else if !hasText(pg.text) {
 			why = "no text content in " + raw.Format + " input"
 		}
 		return Result{}, fmt.Errorf("clean %s (%s, %s): %s: %w", raw.URI, raw.Format, dec.charset, why, ErrNoText)
@@ -288,6 +288,15 @@ func trailerStart(s string) int {
 		return -1
 	}
 	return start
+}
+
+func hasText(ts []tstr) bool {
+	for _, t := range ts {
+		if strings.TrimSpace(t.String()) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // titleText is the article title as body text: from the input with its

@@ -101,11 +101,15 @@ func unterminated(t tstr) bool {
 	return isWord(r) || r == '，' || r == ',' || r == '、'
 }
 
-// prose: long enough and punctuated like running text, unlike a title, a
-// caption or a date line, which legitimately end without punctuation.
+// prose: long enough and punctuated like running text (or simply long),
+// unlike a title, a caption or a date line, which legitimately end without
+// punctuation.
 func prose(t tstr) bool {
 	if t.len() < 12 {
 		return false
+	}
+	if t.len() >= 30 {
+		return true
 	}
 	for _, r := range t.r {
 		switch r {
