@@ -23,6 +23,9 @@
 //   - a few prefecture short forms that are everyday words (来宾, 安康, 大同,
 //     白银, 朝阳, 长治 ...) are weak: taken only when another place of the
 //     same province supports them, and not offered to the segmenter;
+//   - townships' short forms (巴彦温都尔 for 巴彦温都尔苏木) likewise need
+//     another place of their province: elsewhere they are often villages or
+//     areas of the same name (五里铺);
 //   - no short form for development zones, farms and the like, nor one that
 //     ends like a road or station (中山路, 火车站) or is a number (四十八);
 //   - township-level rows without a township suffix (开发区, 林业局) and

@@ -1,5 +1,7 @@
 package gazetteer
 
+import "strings"
+
 // unitWords end the name of a police or judicial unit after a place:
 // 阿鲁科尔沁旗公安局, 乌兰浩特市拘留所. Longest first.
 var unitWords = []string{
@@ -17,6 +19,9 @@ var subUnitWords = []string{"派出所", "拘留所", "看守所", "戒毒所", 
 // maxUnitGap is how many characters of a sub-unit's own name (海北, 监管,
 // 刑侦) may stand before its unit word.
 const maxUnitGap = 4
+
+// conjunctions end an organisation's name: 市公安局与城关区分局 is two units.
+const conjunctions = "与和及或、"
 
 func wordAt(t *runeText, i int, words []string) int {
 	for _, w := range words {
@@ -64,11 +69,23 @@ func (g *Gazetteer) findOrgs(t *runeText, fs []found) []found {
 			if gap == 0 {
 				break
 			}
-			for j < len(fs) && fs[j].start < pos+gap {
+			// A place inside the gap that lies within the organisation's
+			// place starts a new unit (兰州市公安局与城关区分局); one that
+			// does not is part of a sub-unit's name.
+			k, nested := j, false
+			for ; k < len(fs) && fs[k].start < pos+gap; k++ {
+				if fs[k].kind == KindPlace && !fs[k].drop && g.within(&fs[k], &fs[chain[len(chain)-1]]) {
+					nested = true
+					break
+				}
+			}
+			if nested {
+				break
+			}
+			for ; j < k; j++ {
 				if fs[j].kind == KindPlace {
 					fs[j].drop = true
 				}
-				j++
 			}
 			pos += gap
 			end = pos
@@ -87,12 +104,25 @@ func (g *Gazetteer) findOrgs(t *runeText, fs []found) []found {
 	return orgs
 }
 
+// within reports whether some candidate of next lies inside prev's division.
+func (g *Gazetteer) within(next, prev *found) bool {
+	if prev.node < 0 {
+		return false
+	}
+	for _, c := range next.cands {
+		if c.node != prev.node && g.under(c.node, prev.node) {
+			return true
+		}
+	}
+	return false
+}
+
 // subUnitGap returns the length of a sub-unit name and its unit word
 // starting at pos (海北派出所: 5), or 0.
 func (g *Gazetteer) subUnitGap(t *runeText, pos int) int {
 	for gap := 1; gap <= maxUnitGap && pos+gap <= t.n(); gap++ {
 		r := t.rune(pos + gap - 1)
-		if !isHan(r) {
+		if !isHan(r) || strings.ContainsRune(conjunctions, r) {
 			return 0
 		}
 		if w := wordAt(t, pos+gap, subUnitWords); w > 0 {

@@ -29,7 +29,7 @@ func (g *Gazetteer) resolvePlaces(fs []found, hint []int32) {
 		out := append([]int32(nil), hint...)
 		for i := range fs {
 			f := &fs[i]
-			if i == skip || f.kind != KindPlace || f.node < 0 || f.drop || isWeak(f) {
+			if i == skip || f.kind != KindPlace || f.node < 0 || f.drop || g.isWeak(f) {
 				continue
 			}
 			out = append(out, f.node)
@@ -38,7 +38,7 @@ func (g *Gazetteer) resolvePlaces(fs []found, hint []int32) {
 	}
 	for i := range fs {
 		f := &fs[i]
-		if f.kind == KindPlace && len(f.cands) == 1 && !f.cands[0].weak {
+		if f.kind == KindPlace && len(f.cands) == 1 && !g.isWeak(f) {
 			f.node, f.status = f.cands[0].node, StatusResolved
 		}
 	}
@@ -62,7 +62,7 @@ func (g *Gazetteer) resolvePlaces(fs []found, hint []int32) {
 		if f.kind != KindPlace || f.node >= 0 {
 			continue
 		}
-		if isWeak(f) {
+		if g.isWeak(f) {
 			f.drop = true
 			continue
 		}
@@ -122,9 +122,12 @@ func fallback(g *Gazetteer, cands []cand) int32 {
 	return -1
 }
 
-func isWeak(f *found) bool {
+// isWeak reports whether a mention needs support from the context to count
+// as a place: weak short forms, and townships' short forms, which are
+// often the names of villages, roads or areas elsewhere (五里铺).
+func (g *Gazetteer) isWeak(f *found) bool {
 	for _, c := range f.cands {
-		if !c.weak {
+		if !c.weak && !(c.alias && g.nodes[c.node].lv == lvTownship) {
 			return false
 		}
 	}

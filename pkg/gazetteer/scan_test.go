@@ -174,6 +174,7 @@ func TestNotPlaces(t *testing.T) {
 		{"common word short form", "欢迎各位来宾。", []string{"来宾"}},
 		{"urban area", "城区交通拥堵。", []string{"城区"}},
 		{"two-character county inside a word", "逐步形成县域经济。", []string{"成县"}},
+		{"township short form without its province", "在五里铺附近发生车祸。", []string{"五里铺"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,6 +202,7 @@ func TestOrg(t *testing.T) {
 		{"branch read in the article's context", "乌海市公安局通报", "海勃湾分局", "150302"},
 		{"police station of a sumu", "赤峰市阿鲁科尔沁旗", "巴彦温都尔派出所", "150421206"},
 		{"unit of an undecided district", "", "朝阳区公安分局", ""},
+		{"two units joined by 与", "", "甘肃省兰州市公安局与城关区分局", "6201"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
