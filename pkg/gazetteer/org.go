@@ -45,6 +45,7 @@ func (g *Gazetteer) findOrgs(t *runeText, fs []found) []found {
 		}
 		chain := []int{i}
 		pos, end, j := fs[i].end, -1, i+1
+		sub := int32(-1) // a district named by its short form in a sub-unit
 		for {
 			if w := wordAt(t, pos, unitWords); w > 0 {
 				pos += w
@@ -65,7 +66,7 @@ func (g *Gazetteer) findOrgs(t *runeText, fs []found) []found {
 			if end < 0 {
 				break
 			}
-			gap := g.subUnitGap(t, pos)
+			name, gap := g.subUnitGap(t, pos)
 			if gap == 0 {
 				break
 			}
@@ -87,6 +88,9 @@ func (g *Gazetteer) findOrgs(t *runeText, fs []found) []found {
 					fs[j].drop = true
 				}
 			}
+			if d := g.childByShortName(t.sub(pos, pos+name), fs[chain[len(chain)-1]].node); d >= 0 && sub < 0 {
+				sub = d
+			}
 			pos += gap
 			end = pos
 		}
@@ -95,7 +99,10 @@ func (g *Gazetteer) findOrgs(t *runeText, fs []found) []found {
 		}
 		o := found{start: fs[i].start, end: end, text: t.sub(fs[i].start, end), kind: KindOrg, node: -1, status: StatusAmbiguous}
 		last := &fs[chain[len(chain)-1]]
-		if last.node >= 0 {
+		switch {
+		case sub >= 0:
+			o.node, o.status = sub, StatusResolved
+		case last.node >= 0:
 			o.node, o.status = last.node, StatusResolved
 		}
 		orgs = append(orgs, o)
@@ -117,19 +124,43 @@ func (g *Gazetteer) within(next, prev *found) bool {
 	return false
 }
 
-// subUnitGap returns the length of a sub-unit name and its unit word
-// starting at pos (海北派出所: 5), or 0.
-func (g *Gazetteer) subUnitGap(t *runeText, pos int) int {
+// subUnitGap returns the length of a sub-unit's own name and of the name
+// with its unit word, starting at pos (海北派出所: 2, 5), or 0, 0.
+func (g *Gazetteer) subUnitGap(t *runeText, pos int) (name, total int) {
 	for gap := 1; gap <= maxUnitGap && pos+gap <= t.n(); gap++ {
 		r := t.rune(pos + gap - 1)
 		if !isHan(r) || strings.ContainsRune(conjunctions, r) {
-			return 0
+			return 0, 0
 		}
 		if w := wordAt(t, pos+gap, subUnitWords); w > 0 {
-			return gap + w
+			return gap, gap + w
 		}
 	}
-	return 0
+	return 0, 0
+}
+
+// countySuffixes turn a sub-unit's name into a county's full name.
+var countySuffixes = [...]string{"区", "县", "市", "旗"}
+
+// childByShortName finds the county inside parent that a sub-unit is named
+// after by its two-character short form, which the index does not take in
+// running text (来宾市公安局兴宾分局 -> 兴宾区); -1 if none.
+func (g *Gazetteer) childByShortName(name string, parent int32) int32 {
+	if parent < 0 || name == "" {
+		return -1
+	}
+	for _, suf := range countySuffixes {
+		k, ok := g.ix.keys[name+suf]
+		if !ok || k < 0 {
+			continue
+		}
+		for _, c := range g.ix.entries[k].cands {
+			if !c.alias && c.node != parent && g.under(c.node, parent) {
+				return c.node
+			}
+		}
+	}
+	return -1
 }
 
 // narrow keeps only the candidates of next that lie inside prev's division

@@ -203,6 +203,7 @@ func TestOrg(t *testing.T) {
 		{"police station of a sumu", "赤峰市阿鲁科尔沁旗", "巴彦温都尔派出所", "150421206"},
 		{"unit of an undecided district", "", "朝阳区公安分局", ""},
 		{"two units joined by 与", "", "甘肃省兰州市公安局与城关区分局", "6201"},
+		{"branch named by its district's short form", "", "来宾市公安局兴宾分局城北派出所", "451302"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
