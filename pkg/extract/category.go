@@ -8,10 +8,16 @@ const publicSecurityThreshold = 6
 // isPublicSecurity scores the title and body against the police vocabulary.
 func (x *Extractor) isPublicSecurity(title string, text []rune) bool {
 	score := 0
+	// Police words by their weight; every crime or incident word counts one.
 	count := func(t []rune) {
 		for i := 0; i < len(t); {
 			if w, v, ok := x.rules.police.matchAt(t, i); ok {
 				score += v
+				i += len([]rune(w))
+				continue
+			}
+			if w, _, ok := x.rules.categories.matchAt(t, i); ok {
+				score++
 				i += len([]rune(w))
 				continue
 			}

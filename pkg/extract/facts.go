@@ -167,13 +167,15 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 		if n.Chinese || n.Kind == "percent" || n.Kind == "pp" {
 			return nil, skipNoIndicator
 		}
-	} else if n.Chinese && !h.rule.Strong {
+	} else if n.Chinese && (!h.rule.Strong || !h.after && n.Start-h.end > nearAfter || n.Value == 1 && !(h.after && h.start-n.End <= 2)) {
+		// Numerals in words are common (来源于三个方面): a measure must be close.
 		return nil, skipIndef
 	}
-	subj := x.subjectOf(d, c, n, h, ok)
-	if subj == "" && len(inSentence) > 0 {
-		subj = d.facts[inSentence[len(inSentence)-1]].Subject
+	inherited := ""
+	if len(inSentence) > 0 {
+		inherited = d.facts[inSentence[len(inSentence)-1]].Subject
 	}
+	subj := x.subjectOf(d, c, n, h, ok, inherited)
 	ind, incident := fallbackIndicator, false
 	if ok {
 		ind, incident = h.rule.Indicator, h.rule.Incident
@@ -237,6 +239,9 @@ func (x *Extractor) after(d *doc, c span, n number, strong bool) (hit, bool) {
 		if r.Strong != strong || k-n.End > farAfter {
 			continue
 		}
+		if d.hasVerb(n.End, k) {
+			return hit{}, false // 3名刑警又前往南昌开展抓捕: another verb rules the number
+		}
 		return hit{rule: r, start: k, end: e, after: true}, true
 	}
 	return hit{}, false
@@ -261,20 +266,58 @@ func (x *Extractor) before(d *doc, c span, p int, strong bool) (hit, bool) {
 		if !ok || !r.Before || r.Strong != strong {
 			continue
 		}
+		if !d.listContinues(k, p) {
+			return hit{}, false
+		}
 		return hit{rule: r, start: k - len([]rune(w)), end: k}, true
 	}
 	return hit{}, false
 }
 
-// subjectOf finds what was counted.
-func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool) string {
-	switch {
-	case ok && h.after:
-		// 13名女工被毒烟熏死: between the number and the measure.
+// listContinues tells whether a measure ending at from still governs a number
+// at p: yes when no other number stands between them, or when the numbers
+// form a list (电警棍100支、电击枪27把; 子弹5万余发及大量枪支配件).
+func (d *doc) listContinues(from, p int) bool {
+	last := -1
+	for _, m := range d.numbers {
+		if m.Start >= from && m.End <= p && m.Skip == "" {
+			last = m.End
+		}
+	}
+	if last < 0 || last == p {
+		return true // 搭建了5大类48种实战模型: nested counts
+	}
+	between := d.str(last, p)
+	if !strings.ContainsAny(between, "、和及与,，") || d.hasVerb(last, p) {
+		return false
+	}
+	for k := d.tokenAt(last); k >= 0 && k < len(d.tokens) && d.tokens[k].Start < p; k++ {
+		if d.tokens[k].POS == "p" {
+			return false // 15万元由阿玲、李某明等4人分占
+		}
+	}
+	return true
+}
+
+// subjectOf finds what was counted. inherited is the subject of the fact
+// before in the sentence (破案91起 after 盗抢骗案件立案131起).
+func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool, inherited string) string {
+	if ok && h.after {
+		// 163个必巡点: the measure is part of the noun after the number.
+		if sj := x.afterNoun(d, c, n.End); sj != "" && h.start < n.End+len([]rune(sj)) {
+			return sj
+		}
+		// 13名女工被毒烟熏死: between the number and the measure; else the
+		// measure's own subject (6人死亡 -> 死亡人员), never the one before.
 		if sj := x.cleanSubject(d.str(n.End, h.start), true); sj != "" {
 			return sj
 		}
-	case ok:
+		return h.rule.Subject
+	}
+	if sj := x.afterNoun(d, c, n.End); sj != "" {
+		return sj // 163个必巡点, 8个中队13台消防车
+	}
+	if ok {
 		// 抓获犯罪嫌疑人23名, 配备新式电警棍100支、电击枪27把.
 		from := h.end
 		for _, m := range d.numbers {
@@ -282,18 +325,21 @@ func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool) string {
 				from = m.End
 			}
 		}
-		if sj := x.cleanSubject(d.str(from, n.Start), false); sj != "" {
+		if sj := x.cleanSubject(d.str(from, n.Start), false); sj != "" && !d.hasVerb(from, n.Start) {
 			return sj
 		}
 	}
-	if sj := x.afterNoun(d, c, n.End); sj != "" {
-		return sj // 163个必巡点, 17支代表队
-	}
 	p := n.Start
-	if ok && !h.after {
+	if ok {
 		p = h.start
 	}
-	return x.beforeNoun(d, c, p) // “盗抢骗”案件立案131起
+	if sj := x.beforeNoun(d, c, p); sj != "" {
+		return sj // “盗抢骗”案件立案131起
+	}
+	if !ok {
+		return "" // a bare count takes nothing from its neighbours
+	}
+	return inherited
 }
 
 // cutWords end a subject read after a number: 女工被毒烟熏死 -> 女工.
@@ -318,12 +364,15 @@ func (x *Extractor) cleanSubject(s string, cut bool) string {
 			}
 		}
 	}
-	for _, w := range []string{"的", "共", "达", "为", "有", "了", "计", "约", "近", "各"} {
+	for _, w := range []string{"的", "共", "达", "为", "有", "了", "计", "约", "近", "各", "都", "均", "也", "全"} {
 		s = strings.TrimSuffix(s, w)
 	}
 	s = strings.Trim(s, "、")
+	for _, w := range []string{"由", "被", "向", "从", "对", "将", "把", "给"} {
+		s = strings.TrimPrefix(s, w)
+	}
 	rs := []rune(s)
-	if len(rs) > maxSubject || len(rs) < 1 {
+	if len(rs) > maxSubject || len(rs) < 2 || notSubject[s] {
 		return ""
 	}
 	for _, r := range rs {
@@ -333,6 +382,9 @@ func (x *Extractor) cleanSubject(s string, cut bool) string {
 	}
 	return s
 }
+
+// notSubject are function words the noun walk may pick up.
+var notSubject = map[string]bool{"或者": true, "或是": true, "以上": true, "以下": true, "其中": true, "之后": true, "之前": true, "以后": true, "以前": true, "其余": true, "另外": true}
 
 // nounPOS are the segmenter tags a subject's words may carry.
 var nounPOS = map[string]bool{"n": true, "nz": true, "nt": true, "vn": true, "ng": true, "j": true, "l": true, "an": true, "nr": true, "nrt": true, "b": true, "s": true}
@@ -346,6 +398,9 @@ func (x *Extractor) afterNoun(d *doc, c span, p int) string {
 			break
 		}
 		t := d.tokens[k]
+		if t.Start < end && end == p {
+			t.Start = end // 吨炸药 cut as one word: keep the noun part
+		}
 		if t.Start != end || !nounPOS[t.POS] || t.End-p > 8 {
 			break
 		}
@@ -377,13 +432,21 @@ func (x *Extractor) beforeNoun(d *doc, c span, p int) string {
 			break
 		}
 		txt := d.str(t.Start, t.End)
-		okTok := nounPOS[t.POS] || txt == "“" || txt == "”" || txt == "、" || t.POS == "c" && (txt == "和" || txt == "及" || txt == "与" || txt == "以及") || caseLike && (t.POS == "v" || t.POS == "vn" || t.POS == "a" || t.POS == "d" && t.End-t.Start > 1)
+		okTok := nounPOS[t.POS] && t.POS != "nt" || txt == "“" || txt == "”" || txt == "、" || t.POS == "c" && (txt == "和" || txt == "及" || txt == "与" || txt == "以及") || caseLike && (t.POS == "v" || t.POS == "vn" || t.POS == "a" || t.POS == "d" && t.End-t.Start > 1)
 		if !okTok || p-t.Start > maxSubject {
 			break
 		}
 		start = t.Start
 	}
 	s := d.str(start, p)
+	for _, w := range cutWords {
+		if i := strings.LastIndex(s, w); i >= 0 {
+			s = s[i+len(w):]
+		}
+	}
+	if !caseLike && len([]rune(s)) > 10 {
+		return ""
+	}
 	for _, w := range []string{"和", "及", "与", "以及", "、"} {
 		s = strings.TrimPrefix(s, w)
 	}
@@ -472,4 +535,16 @@ func (x *Extractor) factCategory(d *doc, s span, n number, subject string, incid
 		return d.incident
 	}
 	return ""
+}
+
+// hasVerb tells whether a verb stands in text[s:e] (刑警又前往南昌开展三名...):
+// such a stretch is a clause, not a subject.
+func (d *doc) hasVerb(s, e int) bool {
+	for k := d.tokenAt(s); k >= 0 && k < len(d.tokens) && d.tokens[k].Start < e; k++ {
+		t := d.tokens[k]
+		if t.POS == "v" && t.Start >= s && t.End <= e && t.End-t.Start > 1 { // 有, 是 do not count
+			return true
+		}
+	}
+	return false
 }

@@ -51,6 +51,12 @@ func findPeriods(text []rune, published string) []periodMention {
 	var out []periodMention
 	var last time.Time // last resolved day, for 当天/次日
 	for _, m := range periodRE.FindAllStringIndex(body, -1) {
+		if m[0] > 0 {
+			// 皖A10840号 is a plate, not the 40th.
+			if r := []rune(body[max(0, m[0]-4):m[0]]); len(r) > 0 && (isDigit(r[len(r)-1]) || isASCIILetter(r[len(r)-1])) {
+				continue
+			}
+		}
 		s := body[m[0]:m[1]]
 		pm := periodMention{Start: idx[m[0]], End: idx[m[1]], Period: article.Period{Text: s}}
 		resolvePeriod(&pm.Period, s, pub, hasPub, &last)
