@@ -252,11 +252,11 @@ func (x *Extractor) isUnitAt(text []rune, i int) bool {
 	return ok
 }
 
-// isModifier tells an indicator word used to describe people: 被困人员, 伤者,
-// 死亡的, 受伤乘客 is not caught (a noun follows without a marker).
+// isModifier tells an indicator word used to describe people: 被困人员, 伤者.
+// 4人死亡的事故 still counts the dead, so 的 does not make a modifier.
 func isModifier(text []rune, e int) bool {
 	r := runeAt(text, e)
-	return r == '者' || r == '员' || r == '的' || r == '人' && runeAt(text, e+1) == '员'
+	return r == '者' || r == '员' || r == '人' && runeAt(text, e+1) == '员'
 }
 
 // before finds the nearest indicator word before offset p in clause c.

@@ -130,13 +130,13 @@ func (x *Extractor) scanArabic(text []rune, i int) (number, bool) {
 	// Letters or digit-joining symbols around it make it part of a code:
 	// a plate (皖A6A843), a model (Mate20), a score (24+11), a km post (75km+300m).
 	prev, next := runeAt(text, i-1), runeAt(text, j)
-	if isASCIILetter(prev) || isASCIILetter(next) && !startsUnit(text, j, "km") || prev == '-' && isDigit(runeAt(text, i-2)) || prev == '+' || next == '+' || prev == '/' || next == '/' || prev == '#' {
+	if isASCIILetter(prev) || isASCIILetter(next) && !startsUnit(text, j, "km") || isBroken(prev) || isBroken(next) || prev == '-' && isDigit(runeAt(text, i-2)) || prev == '+' || next == '+' || prev == '/' || next == '/' || prev == '#' {
 		n.End = j
 		n.Skip = skipCode
 		return n, true
 	}
 	x.finishNumber(text, &n, j)
-	if n.Kind == "" && n.Skip == "" {
+	if n.Kind == "" && (n.Skip == "" || n.Skip == skipNoUnit) {
 		switch {
 		case intDigits >= 7:
 			n.Skip = skipPhone
@@ -146,6 +146,10 @@ func (x *Extractor) scanArabic(text []rune, i int) (number, bool) {
 	}
 	return n, true
 }
+
+// isBroken tells the marks a failed charset conversion leaves (?９?安部): a
+// digit beside them is debris, not a number.
+func isBroken(r rune) bool { return r == '?' || r == '\uFFFD' }
 
 func allDigits(text []rune, from, to int) bool {
 	if to > len(text) {
@@ -165,7 +169,11 @@ func startsUnit(text []rune, i int, s string) bool {
 
 // isEmergencyNumber tells 110, 119, 120 and 122 used as service names.
 func isEmergencyNumber(text []rune, i, j int) bool {
-	s := string(text[i:j])
+	v := 0
+	for _, r := range text[i:j] {
+		v = v*10 + digitValue(r)
+	}
+	s := strconv.Itoa(v)
 	if s != "110" && s != "119" && s != "120" && s != "122" && s != "12110" {
 		return false
 	}
