@@ -198,6 +198,12 @@ func (c *Cleaner) finish(raw article.Raw, pg page, d *draft, single bool) (artic
 			}
 			break
 		}
+		// A byline may close what is left of the first paragraph once its
+		// dateline is gone ("兴安讯（包俊）").
+		if st := stripTrailingBylines(item{t: first.t}); len(st.byline) > 0 {
+			bylines = append(bylines, st.byline...)
+			first.t = st.t
+		}
 		paras = append([]item{first}, paras[1:]...)
 		if first.t.len() == 0 {
 			paras = paras[1:]

@@ -91,6 +91,14 @@ var (
 // patterns rather than an XML decoder; content keeps its input positions.
 func parseSogou(src string) page {
 	pg := page{}
+	// Rune offsets are counted incrementally: recounting from the start for
+	// every field would be quadratic on a record with many broken tags.
+	at, runes := 0, 0
+	runeOffset := func(b int) int {
+		runes += utf8.RuneCountInString(src[at:b])
+		at = b
+		return runes
+	}
 	for _, m := range sogouTag.FindAllStringSubmatchIndex(src, -1) {
 		name := src[m[2]:m[3]]
 		val := src[m[4]:m[5]]
@@ -98,12 +106,10 @@ func parseSogou(src string) page {
 		case "url":
 			pg.url = strings.TrimSpace(val)
 		case "contenttitle":
-			start := utf8.RuneCountInString(src[:m[4]])
-			pg.titleT = unescapeTracked(val, start, true)
+			pg.titleT = unescapeTracked(val, runeOffset(m[4]), true)
 			pg.title = strings.TrimSpace(pg.titleT.String())
 		case "content":
-			start := utf8.RuneCountInString(src[:m[4]])
-			pg.text = append(pg.text, unescapeTracked(val, start, false))
+			pg.text = append(pg.text, unescapeTracked(val, runeOffset(m[4]), false))
 		}
 	}
 	if len(pg.text) == 0 && !sogouStart.MatchString(src) && !strings.Contains(src, "<doc") {

@@ -2,6 +2,7 @@ package clean
 
 import (
 	"regexp"
+	"strings"
 	"unicode"
 )
 
@@ -44,13 +45,15 @@ func buildItems(pg page) []item {
 			}
 			it := item{kind: kindPara, t: ln, blank: blank, edits: edits[i]}
 			if pg.markdown {
+				// Emphasis markers go first so that what remains reads the
+				// same when the clean body is read again.
+				ln = stripEmphasis(ln, &it.edits)
+				it.t = ln
 				if m := headingLine.FindStringSubmatchIndex(ln.String()); m != nil {
 					it.kind = kindHeading
 					it.level = m[3] - m[2]
 					s, e := runeIndex(ln, m[4]), runeIndex(ln, m[5])
-					it.t = stripEmphasis(ln.slice(s, e), &it.edits)
-				} else {
-					it.t = stripEmphasis(ln, &it.edits)
+					it.t = ln.slice(s, e).trim()
 				}
 				if it.t.len() == 0 {
 					blank++
@@ -83,6 +86,10 @@ func stripEmphasis(t tstr, edits *int) tstr {
 		if t.r[i] == '*' && i+1 < t.len() && t.r[i+1] == '*' {
 			*edits += 2
 			i++
+			continue
+		}
+		if t.r[i] == ' ' && out.last() == ' ' {
+			*edits++ // the markers' removal left two spaces side by side
 			continue
 		}
 		out.add(t.r[i], t.p[i])
@@ -140,7 +147,7 @@ func startsSentence(t tstr) bool {
 // continues: next is the rest of prev's sentence, cut by a column or page
 // break.
 func continues(prev, next tstr) bool {
-	if !prose(prev) || !unterminated(prev) || startsSentence(next) || reportLine(prev.String()) {
+	if !prose(prev) || !unterminated(prev) || startsSentence(next) || (prev.len() <= 60 && reportLine(prev.String())) {
 		return false
 	}
 	// The cut falls inside Chinese text: Latin lines (tables, code, English)
@@ -174,18 +181,17 @@ func captionShape(t tstr, max int) bool {
 // standalone paragraph set apart by extra blank lines, placed right under a
 // heading, or sitting inside a sentence broken around it.
 func markCaptions(items []item, max int) {
+	prev := -1 // the last item that is not a caption
 	for i := range items {
 		it := &items[i]
-		if it.kind != kindPara || !captionShape(it.t, max) {
+		if it.kind != kindPara || !captionShape(it.t, max) || bylineOrDateline(it.t) {
+			prev = i
 			continue
 		}
 		next := nextPara(items, i)
 		if next < 0 {
+			prev = i
 			continue // a closing short line is text, not a caption
-		}
-		prev := i - 1
-		for prev >= 0 && items[prev].caption {
-			prev--
 		}
 		switch {
 		case it.blank >= 2:
@@ -195,7 +201,16 @@ func markCaptions(items []item, max int) {
 		case prev >= 0 && items[prev].kind == kindPara && continues(items[prev].t, items[next].t):
 			it.caption = true
 		}
+		if !it.caption {
+			prev = i
+		}
 	}
+}
+
+// bylineOrDateline: short lines that carry metadata, not photo captions.
+func bylineOrDateline(t tstr) bool {
+	s := t.String()
+	return roleAt(t.r, 0) != "" || datelineAt(s) > 0 || strings.HasSuffix(strings.TrimSuffix(s, "。"), "讯")
 }
 
 func nextPara(items []item, i int) int {
@@ -222,7 +237,9 @@ func joinBroken(items []item) []item {
 		case it.caption:
 		case last >= 0 && continues(out[last].t, it.t):
 			p := &out[last]
-			joined := p.t.clone()
+			// p.t owns its array (lines are cloned), so appending in place
+			// is safe and keeps long runs of joins linear.
+			joined := p.t
 			if isLatin(joined.last()) && isLatin(it.t.first()) {
 				joined.add(' ', -1) // Latin words keep their space
 			}

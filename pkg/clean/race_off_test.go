@@ -1,0 +1,5 @@
+//go:build !race
+
+package clean
+
+const raceSlowdown = 1
