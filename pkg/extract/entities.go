@@ -15,8 +15,8 @@ const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
 // found after a title must be followed by one, or by punctuation.
 const nameFollowers = "说介讲表称告指在一等和与及被将已驾系因交逼诱便又均仍于从向为是也则拔对到带开接率主"
 
-// Titles written before a name: 队长福晓, 局长刘绍武, 驾驶人杜中伟.
-var titles = []string{"副局长", "局长", "副部长", "部长", "队长", "副队长", "所长", "副所长", "政委", "教导员", "民警", "警官", "记者", "驾驶人", "司机", "书记", "市长", "副市长", "主任", "县长", "厅长", "处长", "科长", "负责人", "嫌疑人", "犯罪嫌疑人", "死者", "伤者", "男子", "女子"}
+// titleWords are written before a name: 队长福晓, 局长刘绍武, 驾驶人杜中伟.
+var titleWords = []string{"副局长", "局长", "副部长", "部长", "队长", "副队长", "所长", "副所长", "政委", "教导员", "民警", "警官", "记者", "驾驶人", "司机", "书记", "市长", "副市长", "主任", "县长", "厅长", "处长", "科长", "负责人", "嫌疑人", "犯罪嫌疑人", "死者", "伤者", "男子", "女子"}
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
@@ -191,10 +191,7 @@ func (x *Extractor) persons(d *doc, seen map[span]bool) []article.Entity {
 		add(i-1, e)
 	}
 	for i := 0; i < len(text); i++ {
-		for _, t := range titles {
-			if !strings.HasPrefix(string(text[i:min(len(text), i+len([]rune(t)))]), t) {
-				continue
-			}
+		if t, _, ok := x.rules.titles.matchAt(text, i); ok {
 			s := i + len([]rune(t))
 			if !strings.ContainsRune(surnames, runeAt(text, s)) || runeAt(text, s+1) == '某' {
 				continue

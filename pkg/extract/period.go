@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/casewire/casewire/pkg/article"
 )
@@ -17,8 +18,10 @@ type periodMention struct {
 
 // Time expressions, longest alternatives first. D is a digit of either width;
 // Chinese month numerals (六月中下旬) are read too.
+// It is anchored and tried only where a time expression can start: run over
+// a whole body, an unanchored pattern costs more than the segmenter.
 var periodRE = regexp.MustCompile(strings.NewReplacer("D", `[0-9０-９]`, "C", `[一二三四五六七八九十]`).Replace(
-	`自(?:今年|去年|D{4}年)[^，。,;；\n]{0,12}?以来` +
+	`^(?:自(?:今年|去年|D{4}年)[^，。,;；\n]{0,12}?以来` +
 		`|(?:今年|去年|前年|本年|D{4}年)?(?:D{1,2}|C{1,2})月份?(?:至|到|-|—|－|~|～)(?:D{1,2}|C{1,2})月份?(?:底|末|中旬|上旬|下旬)?` +
 		`|(?:今年|去年|本年|D{4}年)?(?:D{1,2}月)?D{1,2}日(?:至|到|-|—|－)(?:D{1,2}月)?D{1,2}日` +
 		`|(?:今年|去年|本年|D{4}年)?(?:D{1,2}月)?D{1,2}(?:日|号)(?:凌晨|早上|早晨|清晨|上午|中午|下午|傍晚|晚上|晚间|夜间|深夜|晚|夜|早)?` +
@@ -26,7 +29,13 @@ var periodRE = regexp.MustCompile(strings.NewReplacer("D", `[0-9０-９]`, "C", 
 		`|(?:今年|去年|前年|D{4}年)(?:以来|上半年|下半年|前三季度|第一季度|一季度|第二季度|二季度|第三季度|三季度|第四季度|四季度)?` +
 		`|(?:上半年|下半年)` +
 		`|(?:昨天|昨日|今天|今日|前天|当天|当日|次日|今晨|昨晨|昨晚|今晚|昨夜|当晚)(?:凌晨|早上|早晨|清晨|上午|中午|下午|傍晚|晚上|晚|夜)?` +
-		`|截至目前|截至D{1,2}月D{1,2}日|截至今年D{1,2}月底|近日|日前`))
+		`|截至目前|截至D{1,2}月D{1,2}日|截至今年D{1,2}月底|近日|日前)`))
+
+// periodStarts are the first characters of the expressions periodRE reads.
+const periodStarts = "自今去前本上下昨当次截近日一二三四五六七八九十"
+
+// maxPeriodRunes bounds a time expression's length, and so each match attempt.
+const maxPeriodRunes = 24
 
 var (
 	yearPrefixRE = regexp.MustCompile(`^([0-9０-９]{4})年|^(今年|去年|前年|本年)`)
@@ -38,29 +47,28 @@ var periodPartRE = regexp.MustCompile(`([0-9０-９]{4}年|今年|去年|前年|
 // findPeriods lists the time expressions of a body, resolved against the
 // published date where the text leaves the year or day to it.
 func findPeriods(text []rune, published string) []periodMention {
-	body := string(text)
 	pub, hasPub := parsePublished(published)
-	// byte offset -> rune offset
-	idx := make([]int, len(body)+1)
-	r := 0
-	for b := range body {
-		idx[b] = r
-		r++
-	}
-	idx[len(body)] = r
 	var out []periodMention
 	var last time.Time // last resolved day, for 当天/次日
-	for _, m := range periodRE.FindAllStringIndex(body, -1) {
-		if m[0] > 0 {
-			// 皖A10840号 is a plate, not the 40th.
-			if r := []rune(body[max(0, m[0]-4):m[0]]); len(r) > 0 && (isDigit(r[len(r)-1]) || isASCIILetter(r[len(r)-1])) {
-				continue
-			}
+	for i := 0; i < len(text); i++ {
+		r := text[i]
+		if !isDigit(r) && !strings.ContainsRune(periodStarts, r) {
+			continue
 		}
-		s := body[m[0]:m[1]]
-		pm := periodMention{Start: idx[m[0]], End: idx[m[1]], Period: article.Period{Text: s}}
+		if i > 0 && (isDigit(text[i-1]) || isASCIILetter(text[i-1])) {
+			continue // inside a number or a code: 皖A10840号 is a plate, not the 40th
+		}
+		window := string(text[i:min(len(text), i+maxPeriodRunes)])
+		m := periodRE.FindStringIndex(window)
+		if m == nil {
+			continue
+		}
+		s := window[:m[1]]
+		n := utf8.RuneCountInString(s)
+		pm := periodMention{Start: i, End: i + n, Period: article.Period{Text: s}}
 		resolvePeriod(&pm.Period, s, pub, hasPub, &last)
 		out = append(out, pm)
+		i += n - 1
 	}
 	return out
 }

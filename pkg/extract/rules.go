@@ -51,6 +51,7 @@ type ruleSet struct {
 	categories *lexicon[string]
 	police     *lexicon[int]
 	orgs       *lexicon[string]
+	titles     *lexicon[struct{}]
 	trim       []string
 	dict       []dictWord
 }
@@ -61,28 +62,55 @@ type dictWord struct {
 	POS  string
 }
 
-// lexicon finds the longest entry starting at a rune offset.
+// lexicon finds the longest entry starting or ending at a rune offset,
+// comparing runes in place: it runs at every character of every article, so
+// it must not allocate.
 type lexicon[T any] struct {
-	entries map[string]T
-	maxLen  int
+	byFirst map[rune][]lexEntry[T] // longest first
+	byLast  map[rune][]lexEntry[T]
 }
 
-func newLexicon[T any]() *lexicon[T] { return &lexicon[T]{entries: map[string]T{}} }
+type lexEntry[T any] struct {
+	runes []rune
+	word  string
+	v     T
+}
+
+func newLexicon[T any]() *lexicon[T] {
+	return &lexicon[T]{byFirst: map[rune][]lexEntry[T]{}, byLast: map[rune][]lexEntry[T]{}}
+}
 
 func (l *lexicon[T]) add(word string, v T) {
-	l.entries[word] = v
-	if n := len([]rune(word)); n > l.maxLen {
-		l.maxLen = n
+	rs := []rune(word)
+	if len(rs) == 0 {
+		return
 	}
+	e := lexEntry[T]{runes: rs, word: word, v: v}
+	insert := func(m map[rune][]lexEntry[T], k rune) {
+		list := m[k]
+		for i := range list {
+			if list[i].word == word {
+				list[i] = e // a later line overrides an earlier one
+				return
+			}
+		}
+		list = append(list, e)
+		sort.SliceStable(list, func(a, b int) bool { return len(list[a].runes) > len(list[b].runes) })
+		m[k] = list
+	}
+	insert(l.byFirst, rs[0])
+	insert(l.byLast, rs[len(rs)-1])
 }
 
 // matchAt returns the longest entry that starts at text[i].
 func (l *lexicon[T]) matchAt(text []rune, i int) (string, T, bool) {
 	var zero T
-	for n := min(l.maxLen, len(text)-i); n > 0; n-- {
-		w := string(text[i : i+n])
-		if v, ok := l.entries[w]; ok {
-			return w, v, true
+	if i < 0 || i >= len(text) {
+		return "", zero, false
+	}
+	for _, e := range l.byFirst[text[i]] {
+		if i+len(e.runes) <= len(text) && equalRunes(text[i:i+len(e.runes)], e.runes) {
+			return e.word, e.v, true
 		}
 	}
 	return "", zero, false
@@ -91,13 +119,24 @@ func (l *lexicon[T]) matchAt(text []rune, i int) (string, T, bool) {
 // matchEnd returns the longest entry that ends just before text[end].
 func (l *lexicon[T]) matchEnd(text []rune, end int) (string, T, bool) {
 	var zero T
-	for n := min(l.maxLen, end); n > 0; n-- {
-		w := string(text[end-n : end])
-		if v, ok := l.entries[w]; ok {
-			return w, v, true
+	if end <= 0 || end > len(text) {
+		return "", zero, false
+	}
+	for _, e := range l.byLast[text[end-1]] {
+		if n := len(e.runes); n <= end && equalRunes(text[end-n:end], e.runes) {
+			return e.word, e.v, true
 		}
 	}
 	return "", zero, false
+}
+
+func equalRunes(a, b []rune) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func loadRules() (*ruleSet, error) {
@@ -112,6 +151,10 @@ func loadRules() (*ruleSet, error) {
 		categories: newLexicon[string](),
 		police:     newLexicon[int](),
 		orgs:       newLexicon[string](),
+		titles:     newLexicon[struct{}](),
+	}
+	for _, t := range titleWords {
+		rs.titles.add(t, struct{}{})
 	}
 	load := func(name string, cols int, fn func([]string) error) error {
 		f, err := rulesFS.Open("rules/" + name)
