@@ -85,6 +85,7 @@ func TestCharsets(t *testing.T) {
 		{"wrong declaration rejected", []byte(text), article.FormatText, "gbk", "utf-8", srcDetected, []string{FlagCharsetMismatch}, text},
 		{"wrong utf-8 declaration rejected", gbk(t, text), article.FormatText, "utf-8", "gb18030", srcDetected, []string{FlagCharsetMismatch}, text},
 		{"html meta charset", htmlGBK, article.FormatHTML, "", "gb18030", srcMeta, nil, text},
+		{"wrong meta charset rejected", []byte(`<html><head><meta charset="gbk"></head><body><p>` + text + `</p></body></html>`), article.FormatHTML, "", "utf-8", srcDetected, []string{FlagCharsetMismatch}, text},
 		{"invalid bytes flagged", append([]byte(text), 0xFF, 0xFE, 0xFD), article.FormatText, "utf-8", "utf-8", srcDeclared, []string{FlagInvalidBytes}, "\uFFFD\uFFFD\uFFFD"},
 	}
 	for _, tc := range cases {
@@ -308,5 +309,67 @@ func TestMisdecoded(t *testing.T) {
 		if got := misdecoded([]rune(tc.in)); got != tc.want {
 			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
 		}
+	}
+}
+
+func TestPageSplitting(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		body     string
+		titles   []string
+		bylines  []string
+		captions []string
+	}{
+		{"teaser kept when not echoed", "一段与下文无关的导读文字，介绍本版内容。\n\n# 标题甲\n\n警方破获一起盗窃案，追回全部赃款。",
+			[]string{"", "标题甲"}, []string{"", ""}, nil},
+		{"teaser dropped when echoed", "警方破获一起盗窃案，追回全部赃款。\n\n# 标题甲\n\n警方破获一起盗窃案，追回全部赃款。",
+			[]string{"标题甲"}, []string{""}, nil},
+		{"## without ### is an article", "# 甲\n\n第一篇的正文内容，写得很完整。\n\n## 乙\n\n第二篇的正文内容，也很完整。",
+			[]string{"甲", "乙"}, []string{"", ""}, nil},
+		{"## after byline is an article even with ###", "# 甲\n\n第一篇的正文内容，写得很完整。（张三）\n\n## 乙\n\n### 副题\n\n第二篇的正文内容，也很完整。",
+			[]string{"甲", "乙"}, []string{"张三", ""}, nil},
+		{"byline line under a heading is no caption", "# 甲\n\n记者 张三\n\n警方破获一起盗窃案，追回全部赃款。",
+			[]string{"甲"}, []string{"记者 张三"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			as, err := New(Options{}).Clean(article.Raw{ID: "p", Format: article.FormatText, Body: []byte(tc.body)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var titles, bylines []string
+			var captions []string
+			for _, a := range as {
+				titles = append(titles, a.Title)
+				bylines = append(bylines, a.Byline)
+				captions = append(captions, a.Captions...)
+			}
+			if !reflect.DeepEqual(titles, tc.titles) || !reflect.DeepEqual(bylines, tc.bylines) || !reflect.DeepEqual(captions, tc.captions) {
+				t.Errorf("titles %q bylines %q captions %q; want %q %q %q", titles, bylines, captions, tc.titles, tc.bylines, tc.captions)
+			}
+		})
+	}
+}
+
+func TestSubtitleAndSections(t *testing.T) {
+	t.Parallel()
+	a := cleanOne(t, article.Raw{ID: "s", Format: article.FormatText, Body: []byte(
+		"# 主标题\n\n### 副标题\n\n导语部分，说明情况。\n\n## 一节\n\n### 一节副题\n\n第一节正文，内容充实。\n\n### 单独小节\n\n第二节正文，内容充实。")})
+	if a.Title != "主标题" || a.Subtitle != "副标题" {
+		t.Errorf("title %q subtitle %q", a.Title, a.Subtitle)
+	}
+	want := []article.Section{{Heading: "一节——一节副题", Offset: 11}, {Heading: "单独小节", Offset: 23}}
+	if !reflect.DeepEqual(a.Sections, want) {
+		t.Errorf("sections %+v, want %+v (body %q)", a.Sections, want, a.Body)
+	}
+}
+
+func TestTruncated(t *testing.T) {
+	t.Parallel()
+	as, err := New(Options{MaxBytes: 30}).Clean(article.Raw{ID: "t", Format: article.FormatText, Body: []byte("警方破获一起盗窃案，追回全部赃款，并抓获犯罪嫌疑人三名。")})
+	if err != nil || len(as) != 1 || !hasFlag(as[0], FlagTruncated) {
+		t.Fatalf("err %v articles %+v", err, as)
 	}
 }

@@ -31,9 +31,11 @@ func parseFormat(format, src string) page {
 		return parseSogou(src)
 	case article.FormatHTML:
 		h := parseHTML(src)
-		title := strings.TrimSpace(h.title)
-		if h1 := strings.TrimSpace(h.h1); h1 != "" && (title == "" || strings.Contains(title, h1)) {
-			title = h1 // <title> usually appends the site name
+		// <title> usually appends the site name: an <h1> it contains, or
+		// readability's trimmed title, is the article's own.
+		title := firstNonEmpty(strings.TrimSpace(h.rtitle), strings.TrimSpace(h.title))
+		if h1 := strings.TrimSpace(h.h1); h1 != "" && (title == "" || strings.Contains(h.title, h1)) {
+			title = h1
 		}
 		return page{text: h.blocks, title: title, published: h.published, byline: h.byline}
 	}

@@ -45,7 +45,8 @@ var boilerplateAttr = regexp.MustCompile(`(?i)(^|[\s_-])(ad|ads|advert\w*|banner
 // page metadata.
 type htmlPage struct {
 	blocks    []tstr
-	title     string
+	title     string // <title>
+	rtitle    string // readability's title: <title> without the site name
 	h1        string
 	published string
 	byline    string
@@ -165,9 +166,7 @@ func selectMain(src string, blocks []tstr, pg *htmlPage) []tstr {
 	if t, err := art.PublishedTime(); err == nil {
 		pg.published = t.In(chinaTime).Format("2006-01-02T15:04:05")
 	}
-	if pg.title == "" {
-		pg.title = art.Title()
-	}
+	pg.rtitle = art.Title()
 	pg.byline = strings.TrimSpace(art.Byline())
 	main := compact(render.InnerText(art.Node))
 	if utf8.RuneCountInString(main) < 20 {
