@@ -373,3 +373,18 @@ func TestTruncated(t *testing.T) {
 		t.Fatalf("err %v articles %+v", err, as)
 	}
 }
+
+func TestSiteTitle(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"广西一民警因消费时发生争执开枪打伤2人_网易新闻中心": "广西一民警因消费时发生争执开枪打伤2人",
+		"警方破获特大盗窃案 | 北方新报":           "警方破获特大盗窃案",
+		"新闻_网易":    "新闻_网易",
+		"没有分隔符的标题": "没有分隔符的标题",
+	}
+	for in, want := range cases {
+		if got := siteTitle(in); got != want {
+			t.Errorf("siteTitle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -33,7 +33,7 @@ func parseFormat(format, src string) page {
 		h := parseHTML(src)
 		// <title> usually appends the site name: an <h1> it contains, or
 		// readability's trimmed title, is the article's own.
-		title := firstNonEmpty(strings.TrimSpace(h.rtitle), strings.TrimSpace(h.title))
+		title := siteTitle(firstNonEmpty(strings.TrimSpace(h.rtitle), strings.TrimSpace(h.title)))
 		if h1 := strings.TrimSpace(h.h1); h1 != "" && (title == "" || strings.Contains(h.title, h1)) {
 			title = h1
 		}
@@ -119,4 +119,17 @@ func parseSogou(src string) page {
 		pg.text = []tstr{fromString(src, 0)}
 	}
 	return pg
+}
+
+// titleSeparators split "文章标题_频道_网站" page titles.
+var titleSeparators = regexp.MustCompile(`\s*(?:_|\||｜|\s-\s|\s—\s|\s–\s)\s*`)
+
+// siteTitle keeps the article's part of a page title when the first
+// segment is long enough to be a headline rather than a site name.
+func siteTitle(t string) string {
+	parts := titleSeparators.Split(t, -1)
+	if len(parts) > 1 && utf8.RuneCountInString(parts[0]) >= 6 {
+		return parts[0]
+	}
+	return t
 }
