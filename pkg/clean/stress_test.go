@@ -31,7 +31,7 @@ func TestLargeInputsStayFast(t *testing.T) {
 	for _, tc := range cases {
 		start := time.Now()
 		_, err := c.Clean(article.Raw{ID: "s", Format: tc.format, Body: []byte(tc.body)})
-		if d := time.Since(start); d > 3*time.Second*raceSlowdown/2 {
+		if d := time.Since(start); d > 10*time.Second { // quadratic paths took 20 s and more
 			t.Errorf("%s: %v for %d bytes (err %v)", tc.name, d, len(tc.body), err)
 		} else {
 			t.Logf("%s: %v for %d bytes", tc.name, d, len(tc.body))
