@@ -388,3 +388,13 @@ func TestSiteTitle(t *testing.T) {
 		}
 	}
 }
+
+func TestHTMLPublishedMeta(t *testing.T) {
+	t.Parallel()
+	page := `<html><head><meta name="publishdate" content="2012-06-12 10:30:00"><title>警方破获特大盗窃案_北方新报</title></head>
+<body><div class="nav">首页</div><p>警方破获一起盗窃案，追回全部赃款，抓获犯罪嫌疑人三名。</p></body></html>`
+	a := cleanOne(t, article.Raw{ID: "h", Format: article.FormatHTML, Body: []byte(page)})
+	if a.Published != "2012-06-12T10:30:00" || a.Title != "警方破获特大盗窃案" || strings.Contains(a.Body, "首页") {
+		t.Errorf("published %q title %q body %q", a.Published, a.Title, a.Body)
+	}
+}

@@ -37,7 +37,7 @@ func parseFormat(format, src string) page {
 		if h1 := strings.TrimSpace(h.h1); h1 != "" && (title == "" || strings.Contains(h.title, h1)) {
 			title = h1
 		}
-		return page{text: h.blocks, title: title, published: h.published, byline: h.byline}
+		return page{text: h.blocks, title: title, published: firstNonEmpty(h.published, h.metaPublished), byline: h.byline}
 	}
 	return page{text: []tstr{all}, markdown: true}
 }

@@ -49,7 +49,18 @@ type htmlPage struct {
 	rtitle    string // readability's title: <title> without the site name
 	h1        string
 	published string
-	byline    string
+	// metaPublished is read from <meta> names Chinese sites use that
+	// readability does not know (publishdate, ptime ...).
+	metaPublished string
+	byline        string
+}
+
+// publishedMeta are <meta> names and properties that carry the publication time.
+var publishedMeta = map[string]bool{
+	"article:published_time": true, "og:release_date": true, "publishdate": true,
+	"pubdate": true, "ptime": true, "publish_time": true, "publishtime": true,
+	"datepublished": true, "weibo:article:create_at": true, "dc.date.issued": true,
+	"dcterms.created": true, "date": true,
 }
 
 type openTag struct {
@@ -99,12 +110,23 @@ func parseHTML(src string) htmlPage {
 			name, hasAttr := z.TagName()
 			tag := string(name)
 			skip := skippedTags[tag]
+			var metaName, metaContent string
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
-				if (string(k) == "class" || string(k) == "id") && boilerplateAttr.Match(v) {
-					skip = true
+				switch string(k) {
+				case "class", "id":
+					if boilerplateAttr.Match(v) {
+						skip = true
+					}
+				case "name", "property", "itemprop":
+					metaName = strings.ToLower(string(v))
+				case "content":
+					metaContent = string(v)
 				}
+			}
+			if tag == "meta" && pg.metaPublished == "" && publishedMeta[metaName] {
+				pg.metaPublished = parseDate(metaContent)
 			}
 			if tag == "title" && tt == html.StartTagToken {
 				inTitle = true
