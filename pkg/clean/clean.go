@@ -160,73 +160,16 @@ func (c *Cleaner) finish(raw article.Raw, pg page, d *draft, single bool) (artic
 		edits += p.edits
 	}
 
-	// Report-time lines ahead of the text (CEC reports open with one).
-	published := ""
-	front := 0 // paragraphs dropped off the front shift section indexes
-	for len(paras) > 0 && reportLine(paras[0].t.String()) {
-		s := paras[0].t.String()
-		if published == "" {
-			published = parseDate(s)
-		}
-		if a.Outlet == "" {
-			a.Outlet = reportOutlet(s)
-		}
-		paras = paras[1:]
-		front++
+	paras, fm := takeFront(paras)
+	if a.Outlet == "" {
+		a.Outlet = fm.outlet
 	}
-	// Dateline and the byline that often follows it.
-	if len(paras) > 0 {
-		first := paras[0]
-		for n := 0; n < 3; n++ {
-			s := first.t.String()
-			if b := datelineAt(s); b > 0 {
-				if a.Dateline == "" {
-					a.Dateline = datelineText(s)
-				}
-				first.t = first.t.slice(runeIndex(first.t, b), first.t.len()).trim()
-				continue
-			}
-			if m := leadingBracketByline.FindStringSubmatchIndex(s); m != nil {
-				bylines = append([]string{tidyByline(s[m[2]:m[3]])}, bylines...)
-				first.t = first.t.slice(runeIndex(first.t, m[1]), first.t.len()).trim()
-				continue
-			}
-			if b, n := leadingByline(first.t.r); n > 0 {
-				bylines = append([]string{b}, bylines...)
-				first.t = first.t.slice(n, first.t.len()).trim()
-				continue
-			}
-			break
-		}
-		// A byline may close what is left of the first paragraph once its
-		// dateline is gone ("兴安讯（包俊）").
-		if st := stripTrailingBylines(item{t: first.t}); len(st.byline) > 0 {
-			bylines = append(bylines, st.byline...)
-			first.t = st.t
-		}
-		paras = append([]item{first}, paras[1:]...)
-		if first.t.len() == 0 {
-			paras = paras[1:]
-			front++
-		}
-	}
-	// Editorial trailers of web pages ("责任编辑：", "本文来源：... 作者：...").
-	for len(paras) > 0 {
-		last := paras[len(paras)-1]
-		s := last.t.String()
-		if m := authorNote.FindStringSubmatch(s); m != nil && len(bylines) == 0 {
-			bylines = append(bylines, tidyByline(m[1]))
-		}
-		loc := trailerStart(s)
-		if loc < 0 {
-			break
-		}
-		last.t = last.t.slice(0, runeIndex(last.t, loc)).trim()
-		if last.t.len() > 0 {
-			paras[len(paras)-1] = last
-			break
-		}
-		paras = paras[:len(paras)-1]
+	a.Dateline = fm.dateline
+	bylines = append(fm.leadBylines, bylines...)
+	bylines = append(bylines, fm.tailBylines...)
+	paras, note := takeTrailer(paras)
+	if note != "" && len(bylines) == 0 {
+		bylines = append(bylines, note)
 	}
 
 	// Body: paragraphs separated by "\n", which the input did not contain as
@@ -246,7 +189,7 @@ func (c *Cleaner) finish(raw article.Raw, pg page, d *draft, single bool) (artic
 	}
 	a.Body = body.String()
 	for _, s := range d.secs {
-		i := s.para - front
+		i := s.para - fm.dropped
 		if i < 0 {
 			i = 0
 		}
@@ -266,43 +209,11 @@ func (c *Cleaner) finish(raw article.Raw, pg page, d *draft, single bool) (artic
 	}
 	a.Title = normaliseLine(a.Title)
 	a.Subtitle = normaliseLine(a.Subtitle)
-	a.Published = firstNonEmpty(parseDate(raw.Meta["published"]), parseDate(pg.published), published,
+	a.Published = firstNonEmpty(parseDate(raw.Meta["published"]), parseDate(pg.published), fm.published,
 		urlDate(firstNonEmpty(raw.Meta["url"], pg.url, raw.URI)))
 	a.Quality.Edits = edits
 	c.assess(body.r, &a.Quality)
 	return a, OffsetMap{pos: body.p}, true
-}
-
-// trailerStart is where an editorial trailer starts in s, or -1. The trailer
-// must run to the end of s and follow the end of a sentence (or start s).
-func trailerStart(s string) int {
-	locs := editorTrailer.FindAllStringIndex(s, -1)
-	if len(locs) == 0 {
-		return -1
-	}
-	// Walk back over adjacent trailer matches from the end.
-	end := len(s)
-	start := -1
-	for i := len(locs) - 1; i >= 0; i-- {
-		gap := strings.TrimSpace(s[locs[i][1]:end])
-		if gap != "" && !(start >= 0 && authorNote.MatchString(gap)) {
-			break
-		}
-		start, end = locs[i][0], locs[i][0]
-	}
-	if start < 0 || !terminalBefore(s[:start]) {
-		return -1
-	}
-	return start
-}
-
-func hasText(ts []tstr) bool {
-	for _, t := range ts {
-		if strings.TrimSpace(t.String()) != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // titleText is the article title as body text: from the input with its
