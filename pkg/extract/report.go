@@ -103,7 +103,9 @@ func (r QualityReport) Write(w io.Writer) error {
 	for k := range r.Reasons {
 		reasons = append(reasons, k)
 	}
-	sort.Slice(reasons, func(i, j int) bool { return r.Reasons[reasons[i]] > r.Reasons[reasons[j]] || r.Reasons[reasons[i]] == r.Reasons[reasons[j]] && reasons[i] < reasons[j] })
+	sort.Slice(reasons, func(i, j int) bool {
+		return r.Reasons[reasons[i]] > r.Reasons[reasons[j]] || r.Reasons[reasons[i]] == r.Reasons[reasons[j]] && reasons[i] < reasons[j]
+	})
 	ew.printf("not a fact, by reason:\n")
 	for _, k := range reasons {
 		kind := "unexplained"
