@@ -2,7 +2,6 @@ package extract
 
 import (
 	"fmt"
-	"os"
 	"unicode/utf8"
 
 	"github.com/casewire/casewire/pkg/article"
@@ -41,19 +40,20 @@ func New(opts Options) (*Extractor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("extract: load rules: %w", err)
 	}
-	seg, err := gse.NewEmbed("zh_s")
-	if err != nil {
-		return nil, fmt.Errorf("extract: load segmenter dictionary: %w", err)
-	}
-	x := &Extractor{seg: &seg, rules: rules, places: noPlaces{}}
+	// User files first: a bad one should fail before the slow part.
 	words := append([]dictWord(nil), rules.dict...)
 	for _, f := range opts.DictFiles {
-		ws, err := readDictFile(os.DirFS("/"), trimRoot(f))
+		ws, err := readDictFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("extract: %w", err)
 		}
 		words = append(words, ws...)
 	}
+	seg, err := gse.NewEmbed("zh_s")
+	if err != nil {
+		return nil, fmt.Errorf("extract: load segmenter dictionary: %w", err)
+	}
+	x := &Extractor{seg: &seg, rules: rules, places: noPlaces{}}
 	for _, w := range words {
 		if err := x.seg.AddToken(w.Text, w.Freq, w.POS); err != nil {
 			return nil, fmt.Errorf("extract: add word %q: %w", w.Text, err)
@@ -63,19 +63,6 @@ func New(opts Options) (*Extractor, error) {
 		return nil, fmt.Errorf("extract: %w", err)
 	}
 	return x, nil
-}
-
-// trimRoot turns a path into one for os.DirFS("/"), relative ones against the
-// working directory.
-func trimRoot(p string) string {
-	if len(p) > 0 && p[0] == '/' {
-		return p[1:]
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return p
-	}
-	return trimRoot(wd + "/" + p)
 }
 
 // Extract reads one clean article. It never fails on odd text; the error is

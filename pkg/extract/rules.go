@@ -5,7 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io"
-	"io/fs"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -297,8 +297,8 @@ func parseDictLine(c []string) (dictWord, error) {
 }
 
 // readDictFile reads a user dictionary file in the dict.txt format.
-func readDictFile(fsys fs.FS, name string) ([]dictWord, error) {
-	f, err := fsys.Open(name)
+func readDictFile(name string) ([]dictWord, error) {
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("open dictionary %s: %w", name, err)
 	}
