@@ -1,0 +1,117 @@
+// Package extract turns a clean article into typed facts: one number with its
+// meaning (subject, indicator, value, unit, approximation, change, period,
+// region, police unit, category, evidence), plus the places, police units and
+// people the article names, its incident type, and whether it is
+// public-security news at all.
+//
+// # How a fact is read
+//
+// The body is cut into sentences (。！？ and newlines; semicolons do not end a
+// sentence, so "立案131起,同比下降68.05%;破案91起" shares its subject) and each
+// sentence is segmented by gse once. Numbers are scanned from the characters,
+// not the tokens, in half- or full-width digits and in Chinese numerals, with
+// their qualifiers (rules/qualifiers.tsv: 近 约 超过 逾 至少 before, 多 余 after
+// the number or its multiplier, 左右 以上 after the unit), multiplier (万, 亿,
+// 千: 12.8万头 = 128000, 140余万元 = 1400000 元) and unit (rules/units.tsv).
+//
+// The unit's kind decides what a number can be. Years, dates, times,
+// durations, ages, distances, ranks, magnitudes, ratios, road numbers and
+// codes are never facts; nor are numbers in short quoted labels (“1234”组合拳),
+// after 第 (ordinals), beside Latin letters (plates, models), next to
+// mis-decoded bytes, emergency numbers (110) and long digit runs (phones). The
+// quality report counts them as "not a statistic".
+//
+// A remaining count, amount, measure or percentage gets its indicator from
+// rules/indicators.tsv, within its clause:
+//   - a strong word right after it wins (6人当场死亡, 1死7伤, 11受伤: the word
+//     may supply the unit);
+//   - else the nearest strong word before it (立案131起, 抓获犯罪嫌疑人23名),
+//     which also governs the later items of a list (配备电警棍100支、电击枪27把)
+//     but not a number behind a preposition or another verb;
+//   - else a strong word further after it, a weak (generic) verb before, a
+//     weak verb after;
+//   - else, for a number in digits with a noun it counts (1200多户牧民), the
+//     indicator 数量. Chinese numerals need a strong word close by (一名男子 is
+//     an article, not a count).
+//
+// The subject is the noun right after the unit (163个必巡点), else the words
+// between the indicator and the number (抓获犯罪嫌疑人23名), else the noun
+// phrase before (“盗抢骗”案件立案131起; case names keep their verbs:
+// 盗窃非机动车案), else the subject of the fact before in the sentence
+// (破案91起), else the indicator's default (死亡 -> 死亡人员). A rate given to
+// coordinated subjects (A案和B案破案率达100%) makes one fact per subject, told
+// apart by the n of article.FactID; a count of coordinated subjects is one sum.
+//
+// A percentage or count after a comparison (rules/changes.tsv: 同比, 环比,
+// 较去年同期 ... 下降, 增长 ...) becomes the Change of the fact before it in the
+// sentence (立案131起,同比下降68.05%), signed, with percentage points as unit
+// "pp". With no fact before it, or with another measure named in between
+// (破案率同比提高5个百分点), it is a fact of its own whose value is the change.
+//
+// Period: the nearest time expression before the number in its sentence, else
+// earlier in its paragraph (今年1月至4月, 6月26日至27日, 昨天下午, 上半年,
+// 截至目前, 自今年…以来). Start and End are resolved from the text and the
+// published date (a month-day after publication is last year's; 当日 follows the
+// last resolved day) and left empty when they cannot be, never guessed.
+//
+// Region: the gazetteer's region in force at the number (该市 and 全市 resolve
+// to the place named before); without a gazetteer, the source's region hint,
+// unresolved. Org: the police unit nearest the number in its sentence, or, when
+// the sentence refers back to one (该局, 警方), the last one named before.
+//
+// # Categories
+//
+// Category keys (rules/categories.tsv maps the words of the text to them):
+//
+//	theft-robbery-fraud    盗抢骗, 侵财, 两抢一盗 (the umbrella statistic)
+//	theft                  盗窃, 扒窃
+//	burglary               入室盗窃
+//	vehicle-theft          盗窃非机动车, 盗窃机动车
+//	theft-from-vehicle     盗窃车内财物, 拉车门
+//	robbery                抢劫, 抢夺
+//	fraud                  诈骗, 招摇撞骗
+//	telecom-fraud          电信(网络)诈骗, 电诈
+//	extortion              敲诈勒索
+//	handling-stolen-goods  掩饰隐瞒犯罪所得
+//	traffic-accident       交通事故, 车祸, 相撞, 追尾, 翻车, 坠崖
+//	drunk-driving          酒驾, 醉驾
+//	hit-and-run            肇事逃逸
+//	fire                   火灾, 大火, 失火
+//	explosion              爆炸
+//	drugs                  毒品, 贩毒, 吸毒
+//	homicide               杀人, 命案
+//	assault                故意伤害, 殴打, 围殴
+//	firearms               枪支, 枪击, 缉枪
+//	terrorism              恐怖袭击, 暴恐
+//	poisoning              投毒
+//	food-poisoning         食物中毒
+//	smuggling              走私
+//	gang-crime             涉黑, 涉恶
+//	prostitution           嫖娼, 卖淫
+//	gambling               赌博
+//	kidnapping             绑架
+//	trafficking            拐卖
+//	natural-disaster       地震, 洪水, 泥石流
+//	detention              拘留所, 看守所, 公安监管
+//
+// A fact's category is the most specific one its subject names, else its
+// clause; facts of incident measures (死亡, 受伤, 立案, 抓获 ... marked
+// "incident" in indicators.tsv) fall back to the article's incident type, the
+// category named most often (the title counts three times). Resources
+// (电警棍100支) take no category from the article.
+//
+// # Public security
+//
+// An article is public-security news when the weights of police words
+// (rules/police.tsv) plus one per category word reach publicSecurityThreshold.
+// For any other article Extract emits no facts at all (entities and the
+// incident type are still given): a finance story's 同比增长29% never becomes a
+// crime statistic.
+//
+// # Extending
+//
+// The rule tables under rules/ are embedded at build time; the segmenter's
+// extra words are rules/dict.txt plus Options.DictFiles, read at start-up, so
+// local place names and terms can be added without rebuilding. Report measures
+// what the rules miss on any set of articles.
+package extract
