@@ -32,6 +32,9 @@ func Settings() clickhouse.Settings {
 	return clickhouse.Settings{"allow_experimental_low_cardinality_type": 1}
 }
 
+// dropTimeout bounds the slowest statement a harness connection waits for.
+const dropTimeout = 5 * time.Minute
+
 // server is started at most once per test binary: starting is idempotent but
 // takes a shell-out per call, and every test of a run shares the one server.
 var server struct {
@@ -70,8 +73,10 @@ func Open(t testing.TB) (conn driver.Conn, database string) {
 		t.Fatalf("chtest: create database %s: %v", database, err)
 	}
 	t.Cleanup(func() {
-		// The test's context may be gone by now; dropping gets its own.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		// The test's context may be gone by now; dropping gets its own. On
+		// 18.16 a drop waits for running merges: after a benchmark's load
+		// that takes a minute or more.
+		ctx, cancel := context.WithTimeout(context.Background(), dropTimeout)
 		defer cancel()
 		if err := admin.Exec(ctx, "DROP DATABASE IF EXISTS `"+database+"`"); err != nil {
 			t.Errorf("chtest: drop database %s: %v", database, err)
@@ -94,6 +99,7 @@ func connect(ctx context.Context, addr, database string) (driver.Conn, error) {
 		Auth:        clickhouse.Auth{Database: database, Username: "default"},
 		Settings:    Settings(),
 		DialTimeout: 5 * time.Second,
+		ReadTimeout: dropTimeout,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open: %w", err)
