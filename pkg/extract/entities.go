@@ -16,7 +16,11 @@ const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
 const nameFollowers = "说介讲表称告指在一等和与及被将已驾系因交逼诱便又均仍于从向为是也则拔对到带开接率主"
 
 // titleWords are written before a name: 队长福晓, 局长刘绍武, 驾驶人杜中伟.
-var titleWords = []string{"副局长", "局长", "副部长", "部长", "队长", "副队长", "所长", "副所长", "政委", "教导员", "民警", "警官", "记者", "驾驶人", "司机", "书记", "市长", "副市长", "主任", "县长", "厅长", "处长", "科长", "负责人", "嫌疑人", "犯罪嫌疑人", "死者", "伤者", "男子", "女子"}
+var titleWords = []string{"副大队长", "大队长", "副支队长", "支队长", "中队长", "副局长", "局长", "副部长", "部长", "队长", "副队长", "所长", "副所长", "政委", "教导员", "民警", "警官", "记者", "驾驶人", "司机", "书记", "市长", "副市长", "主任", "县长", "厅长", "处长", "科长", "负责人", "嫌疑人", "犯罪嫌疑人", "死者", "伤者", "男子", "女子"}
+
+// notName are words the segmenter tags as names that are not: they start with
+// a surname character.
+var notName = map[string]bool{"连夜": true, "高度": true, "常常": true, "何时": true, "万一": true, "成功": true, "方便": true, "于是": true, "江湖": true, "安全": true, "金额": true, "时间": true, "文明": true, "和平": true, "明显": true}
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
@@ -210,7 +214,7 @@ func (x *Extractor) persons(d *doc, seen map[span]bool) []article.Entity {
 		if !strings.HasPrefix(t.POS, "nr") || n < 2 || n > 3 || !allHan(text[t.Start:t.End]) {
 			continue
 		}
-		if !strings.ContainsRune(surnames, text[t.Start]) || !followsName(t.End) || !isBoundaryBefore(text, t.Start) {
+		if !strings.ContainsRune(surnames, text[t.Start]) || !followsName(t.End) || !isBoundaryBefore(text, t.Start) || notName[d.str(t.Start, t.End)] {
 			continue
 		}
 		add(t.Start, t.End)
