@@ -1,3 +1,14 @@
+// Command casewire is the operator's tool: it runs the whole pipeline in one
+// process on a single node (`casewire run`), applies the schema, and answers
+// questions about a running pipeline.
 package main
 
-func main() {}
+import (
+	"os"
+
+	"github.com/casewire/casewire/pkg/service"
+)
+
+func main() {
+	os.Exit(service.Main(rootCommand()))
+}

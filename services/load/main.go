@@ -1,3 +1,37 @@
+// Command load writes extracted articles into ClickHouse in batches.
 package main
 
-func main() {}
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/stage"
+)
+
+func main() {
+	os.Exit(service.Main(service.WorkerCommand(service.WorkerSpec{
+		Name:  "load",
+		Short: "Load casewire.v1.extracted into ClickHouse (schema applied at start)",
+		Stdio: func(ctx context.Context, cfg config.Config, _ []string, in io.Reader, out, errw io.Writer) error {
+			w, err := pipeline.OpenWarehouse(ctx, cfg, nil)
+			if err != nil {
+				return err
+			}
+			st, err := stage.BatchFilter(ctx, in, errw, cfg.Load.BatchRows, pipeline.LoadHandler(w))
+			fmt.Fprintf(out, "loaded %d of %d articles into %s\n", st.Out, st.In, cfg.ClickHouse.Database)
+			return err
+		},
+		Run: func(ctx context.Context, rt *service.Runtime, _ []string) error {
+			w, err := pipeline.OpenWarehouse(ctx, rt.Config, rt.Log)
+			if err != nil {
+				return err
+			}
+			return pipeline.RunLoad(ctx, rt.Env, w)
+		},
+	})))
+}

@@ -1,0 +1,279 @@
+// Package config is the one configuration every casewire service reads: a
+// YAML file, then environment variables, then --set flags, each overriding
+// the one before. Every field has a default (Default), a YAML path such as
+// "load.batch_rows", an environment variable derived from the path
+// (CASEWIRE_LOAD_BATCH_ROWS), and is validated at start with errors that name
+// the field. Secrets (passwords, tokens) come from the environment or from
+// files only: --set refuses them, and String redacts them.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	NATS       NATS       `yaml:"nats"`
+	ClickHouse ClickHouse `yaml:"clickhouse"`
+	Streams    Streams    `yaml:"streams"`
+	Fetch      Fetch      `yaml:"fetch"`
+	Clean      Clean      `yaml:"clean"`
+	Extract    Extract    `yaml:"extract"`
+	Load       Load       `yaml:"load"`
+	HTTP       HTTP       `yaml:"http"`
+	Log        Log        `yaml:"log"`
+}
+
+// TLS configures a TLS client.
+type TLS struct {
+	Enabled            bool   `yaml:"enabled" help:"use TLS"`
+	CAFile             string `yaml:"ca_file" help:"CA bundle to verify the server (default: system roots)"`
+	CertFile           string `yaml:"cert_file" help:"client certificate for mutual TLS"`
+	KeyFile            string `yaml:"key_file" help:"client key for mutual TLS"`
+	InsecureSkipVerify bool   `yaml:"insecure_skip_verify" help:"do not verify the server certificate (tests only)"`
+}
+
+// NATS says how to reach JetStream and authenticate.
+type NATS struct {
+	URL          string `yaml:"url" help:"NATS server URL(s), comma separated; \"embedded\" runs an in-process server (single node)"`
+	StoreDir     string `yaml:"store_dir" help:"JetStream storage of the embedded server"`
+	User         string `yaml:"user" help:"user name"`
+	Password     string `yaml:"password" secret:"true" help:"password (environment or password_file only)"`
+	PasswordFile string `yaml:"password_file" help:"file holding the password"`
+	Token        string `yaml:"token" secret:"true" help:"token (environment or token_file only)"`
+	TokenFile    string `yaml:"token_file" help:"file holding the token"`
+	NKeyFile     string `yaml:"nkey_file" help:"NKey seed file"`
+	CredsFile    string `yaml:"creds_file" help:"user credentials file (JWT + NKey)"`
+	TLS          TLS    `yaml:"tls"`
+}
+
+// ClickHouse says how to reach the warehouse.
+type ClickHouse struct {
+	Addr         string        `yaml:"addr" help:"native protocol host:port, comma separated for several replicas"`
+	Database     string        `yaml:"database" help:"database casewire writes to"`
+	User         string        `yaml:"user" help:"user name"`
+	Password     string        `yaml:"password" secret:"true" help:"password (environment or password_file only)"`
+	PasswordFile string        `yaml:"password_file" help:"file holding the password"`
+	DialTimeout  time.Duration `yaml:"dial_timeout" help:"connect timeout"`
+	TLS          TLS           `yaml:"tls"`
+}
+
+// Streams tunes the JetStream streams and consumers (see package topology).
+type Streams struct {
+	Replicas      int           `yaml:"replicas" help:"stream replicas: 1 on one server, 3 on a NATS cluster"`
+	MaxAge        time.Duration `yaml:"max_age" help:"how long each hop keeps messages for replay"`
+	DeadLetterAge time.Duration `yaml:"dead_letter_age" help:"how long dead letters are kept"`
+	Duplicates    time.Duration `yaml:"duplicates" help:"Nats-Msg-Id duplicate window"`
+	AckWait       time.Duration `yaml:"ack_wait" help:"redelivery after this long without an ack"`
+	MaxDeliver    int           `yaml:"max_deliver" help:"deliveries before a message is dead-lettered"`
+	MaxAckPending int           `yaml:"max_ack_pending" help:"messages in flight per consumer (bounds memory)"`
+}
+
+// Source is one configured input of fetch.
+type Source struct {
+	Name    string   `yaml:"name"`
+	Outlet  string   `yaml:"outlet"`
+	Region  string   `yaml:"region"`
+	Charset string   `yaml:"charset"`
+	Paths   []string `yaml:"paths"`
+}
+
+// Fetch configures the fetch stage.
+type Fetch struct {
+	Sources       []Source      `yaml:"sources"`
+	WatchInterval time.Duration `yaml:"watch_interval" help:"time between scans of watched folders"`
+	MaxBytes      int64         `yaml:"max_bytes" help:"largest file or dump record accepted"`
+}
+
+// Clean configures the clean stage.
+type Clean struct {
+	Concurrency int `yaml:"concurrency" help:"messages cleaned at once"`
+}
+
+// Extract configures the extract stage.
+type Extract struct {
+	Concurrency int      `yaml:"concurrency" help:"messages extracted at once"`
+	DictFiles   []string `yaml:"dict_files" help:"extra dictionary files (word, frequency, POS per line)"`
+}
+
+// Load configures the load stage's batching.
+type Load struct {
+	BatchRows  int           `yaml:"batch_rows" help:"flush after this many articles"`
+	BatchBytes int           `yaml:"batch_bytes" help:"flush after this many payload bytes"`
+	BatchWait  time.Duration `yaml:"batch_wait" help:"flush this long after a batch's first article"`
+}
+
+// HTTP configures the metrics and health endpoint.
+type HTTP struct {
+	Addr string `yaml:"addr" help:"listen address of /metrics, /healthz, /readyz; empty disables"`
+}
+
+// Log configures logging.
+type Log struct {
+	Format string `yaml:"format" help:"text, json, or auto (text on a terminal, json otherwise)"`
+	Level  string `yaml:"level" help:"debug, info, warn, error"`
+}
+
+// Default returns the configuration used when nothing is set.
+func Default() Config {
+	return Config{
+		NATS:       NATS{URL: "nats://127.0.0.1:4222", StoreDir: ".data/nats"},
+		ClickHouse: ClickHouse{Addr: "127.0.0.1:19000", Database: "casewire", User: "default", DialTimeout: 5 * time.Second},
+		Streams: Streams{
+			Replicas: 1, MaxAge: 7 * 24 * time.Hour, DeadLetterAge: 30 * 24 * time.Hour,
+			Duplicates: 20 * time.Minute, AckWait: 30 * time.Second, MaxDeliver: 8, MaxAckPending: 1024,
+		},
+		Fetch:   Fetch{WatchInterval: 2 * time.Second, MaxBytes: 4 << 20},
+		Clean:   Clean{Concurrency: 2},
+		Extract: Extract{Concurrency: 2},
+		Load:    Load{BatchRows: 1000, BatchBytes: 16 << 20, BatchWait: time.Second},
+		HTTP:    HTTP{Addr: ""},
+		Log:     Log{Format: "auto", Level: "info"},
+	}
+}
+
+// Read reads the configuration: defaults, then the YAML file (if path is not
+// empty), then the environment (lookup, normally os.LookupEnv), then the
+// --set assignments "path=value". It validates the result.
+func Read(path string, lookup func(string) (string, bool), sets []string) (Config, error) {
+	return ReadFrom(Default(), path, lookup, sets)
+}
+
+// ReadFrom is Read starting from base instead of Default: a command with
+// other defaults (casewire run embeds NATS) passes its own.
+func ReadFrom(base Config, path string, lookup func(string) (string, bool), sets []string) (Config, error) {
+	c := base
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("config: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		// An empty file stands for "all defaults".
+		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+			return c, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if lookup != nil {
+		if err := applyEnv(&c, lookup); err != nil {
+			return c, err
+		}
+	}
+	for _, s := range sets {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok {
+			return c, fmt.Errorf("--set %q: want path=value", s)
+		}
+		if err := set(&c, strings.TrimSpace(k), v, false); err != nil {
+			return c, fmt.Errorf("--set %s: %w", k, err)
+		}
+	}
+	if err := c.resolveSecrets(); err != nil {
+		return c, err
+	}
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// resolveSecrets reads secrets from their files.
+func (c *Config) resolveSecrets() error {
+	read := func(field, file string, dst *string) error {
+		if file == "" {
+			return nil
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return fmt.Errorf("config %s: %w", field, err)
+		}
+		*dst = strings.TrimSpace(string(b))
+		return nil
+	}
+	return errors.Join(
+		read("nats.password_file", c.NATS.PasswordFile, &c.NATS.Password),
+		read("nats.token_file", c.NATS.TokenFile, &c.NATS.Token),
+		read("clickhouse.password_file", c.ClickHouse.PasswordFile, &c.ClickHouse.Password),
+	)
+}
+
+// Validate checks every field and names the ones that are wrong.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config %s: "+format, append([]any{field}, args...)...))
+	}
+	if c.NATS.URL == "" {
+		bad("nats.url", "must be set")
+	}
+	if c.NATS.Token != "" && c.NATS.User != "" {
+		bad("nats.token", "use either a token or a user, not both")
+	}
+	if c.NATS.TLS.CertFile != "" && c.NATS.TLS.KeyFile == "" {
+		bad("nats.tls.key_file", "needed with cert_file")
+	}
+	if c.ClickHouse.Addr == "" {
+		bad("clickhouse.addr", "must be set")
+	}
+	if c.ClickHouse.Database == "" || strings.ContainsAny(c.ClickHouse.Database, "`\"' ;.") {
+		bad("clickhouse.database", "must be a plain identifier, got %q", c.ClickHouse.Database)
+	}
+	if c.Streams.Replicas < 1 || c.Streams.Replicas > 5 {
+		bad("streams.replicas", "must be 1 to 5, got %d", c.Streams.Replicas)
+	}
+	if c.Streams.MaxDeliver < 2 {
+		bad("streams.max_deliver", "must be at least 2, got %d", c.Streams.MaxDeliver)
+	}
+	if c.Streams.AckWait < time.Second {
+		bad("streams.ack_wait", "must be at least 1s, got %s", c.Streams.AckWait)
+	}
+	if c.Streams.MaxAckPending < 1 {
+		bad("streams.max_ack_pending", "must be positive")
+	}
+	if c.Clean.Concurrency < 1 {
+		bad("clean.concurrency", "must be positive")
+	}
+	if c.Extract.Concurrency < 1 {
+		bad("extract.concurrency", "must be positive")
+	}
+	if c.Load.BatchRows < 1 {
+		bad("load.batch_rows", "must be positive")
+	}
+	if c.Load.BatchWait <= 0 {
+		bad("load.batch_wait", "must be positive")
+	}
+	if c.Load.BatchWait >= c.Streams.AckWait {
+		bad("load.batch_wait", "must be shorter than streams.ack_wait (%s)", c.Streams.AckWait)
+	}
+	if c.Fetch.MaxBytes < 1 {
+		bad("fetch.max_bytes", "must be positive")
+	}
+	for i, s := range c.Fetch.Sources {
+		if s.Name == "" {
+			bad(fmt.Sprintf("fetch.sources[%d].name", i), "must be set")
+		}
+		if len(s.Paths) == 0 {
+			bad(fmt.Sprintf("fetch.sources[%d].paths", i), "must list at least one file or folder")
+		}
+	}
+	switch c.Log.Format {
+	case "auto", "text", "json":
+	default:
+		bad("log.format", "must be auto, text or json, got %q", c.Log.Format)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level", "must be debug, info, warn or error, got %q", c.Log.Level)
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,128 @@
+package config_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casewire/casewire/pkg/config"
+)
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "casewire.yaml")
+	os.WriteFile(file, []byte("load:\n  batch_rows: 500\n  batch_wait: 2s\nclickhouse:\n  database: fromfile\nfetch:\n  sources:\n    - name: 乌海公安\n      region: 乌海市\n      paths: [feed]\n"), 0o644)
+	c, err := config.Read(file, env(map[string]string{
+		"CASEWIRE_LOAD_BATCH_ROWS": "700",
+		"CLICKHOUSE_ADDR":          "ch:9000",
+	}), []string{"load.batch_rows=900", "extract.dict_files=a.txt, b.txt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Load.BatchRows != 900 {
+		t.Errorf("batch_rows = %d: --set must win over env and file", c.Load.BatchRows)
+	}
+	if c.Load.BatchWait != 2*time.Second || c.ClickHouse.Database != "fromfile" {
+		t.Errorf("file values lost: %+v %+v", c.Load, c.ClickHouse)
+	}
+	if c.ClickHouse.Addr != "ch:9000" {
+		t.Errorf("CLICKHOUSE_ADDR alias not applied: %q", c.ClickHouse.Addr)
+	}
+	if len(c.Extract.DictFiles) != 2 || c.Extract.DictFiles[1] != "b.txt" {
+		t.Errorf("list from --set: %v", c.Extract.DictFiles)
+	}
+	if len(c.Fetch.Sources) != 1 || c.Fetch.Sources[0].Region != "乌海市" {
+		t.Errorf("sources: %+v", c.Fetch.Sources)
+	}
+	if c.Streams.MaxDeliver != config.Default().Streams.MaxDeliver {
+		t.Errorf("untouched default changed")
+	}
+}
+
+func TestErrorsNameTheField(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name string
+		yaml string
+		env  map[string]string
+		sets []string
+		want string
+	}{
+		{name: "unknown yaml key", yaml: "load:\n  batch_rowz: 1\n", want: "batch_rowz"},
+		{name: "bad number in env", env: map[string]string{"CASEWIRE_LOAD_BATCH_ROWS": "many"}, want: "CASEWIRE_LOAD_BATCH_ROWS"},
+		{name: "bad duration", sets: []string{"streams.ack_wait=soon"}, want: "streams.ack_wait"},
+		{name: "unknown --set", sets: []string{"load.rows=1"}, want: `no setting "load.rows"`},
+		{name: "secret on command line", sets: []string{"clickhouse.password=hunter2"}, want: "clickhouse.password is a secret"},
+		{name: "out of range", sets: []string{"streams.replicas=9"}, want: "streams.replicas"},
+		{name: "batch wait vs ack wait", sets: []string{"load.batch_wait=1m"}, want: "load.batch_wait"},
+		{name: "bad database", sets: []string{"clickhouse.database=a;drop"}, want: "clickhouse.database"},
+		{name: "source without paths", yaml: "fetch:\n  sources:\n    - name: x\n", want: "fetch.sources[0].paths"},
+		{name: "log format", env: map[string]string{"CASEWIRE_LOG_FORMAT": "xml"}, want: "log.format"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := ""
+			if tc.yaml != "" {
+				path = filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".yaml")
+				os.WriteFile(path, []byte(tc.yaml), 0o644)
+			}
+			_, err := config.Read(path, env(tc.env), tc.sets)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want one naming %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestSecretsFromFilesAndRedacted(t *testing.T) {
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "pw")
+	os.WriteFile(pw, []byte("s3cret\n"), 0o600)
+	c, err := config.Read("", env(map[string]string{"CASEWIRE_CLICKHOUSE_PASSWORD_FILE": pw, "CASEWIRE_NATS_TOKEN": "tok"}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ClickHouse.Password != "s3cret" || c.NATS.Token != "tok" {
+		t.Fatalf("secrets not read: %q %q", c.ClickHouse.Password, c.NATS.Token)
+	}
+	s := c.String()
+	if strings.Contains(s, "s3cret") || strings.Contains(s, "tok\n") {
+		t.Errorf("String leaks a secret:\n%s", s)
+	}
+	if !strings.Contains(s, "clickhouse.password: <redacted>") {
+		t.Errorf("String does not show the redacted field:\n%s", s)
+	}
+}
+
+func TestEmptyFileIsDefaults(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "empty.yaml")
+	os.WriteFile(p, nil, 0o644)
+	c, err := config.Read(p, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Load != config.Default().Load {
+		t.Errorf("empty file changed defaults")
+	}
+}
+
+func TestFieldsDocumentEverything(t *testing.T) {
+	fields := config.Fields()
+	if len(fields) < 30 {
+		t.Fatalf("only %d fields listed", len(fields))
+	}
+	for _, f := range fields {
+		if f.Help == "" {
+			t.Errorf("%s has no help text", f.Path)
+		}
+		if !strings.HasPrefix(f.Env, "CASEWIRE_") {
+			t.Errorf("%s env %q", f.Path, f.Env)
+		}
+	}
+}

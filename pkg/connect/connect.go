@@ -1,0 +1,175 @@
+// Package connect opens casewire's connections from the configuration: NATS
+// (or an embedded JetStream server) and ClickHouse, with authentication and TLS.
+package connect
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/pkg/natsembed"
+	"github.com/casewire/casewire/pkg/topology"
+)
+
+// EmbeddedURL is the nats.url value that starts an in-process server.
+const EmbeddedURL = "embedded"
+
+// TopologyConfig maps the streams settings to the topology package.
+func TopologyConfig(c config.Streams) topology.Config {
+	return topology.Config{
+		Replicas: c.Replicas, MaxAge: c.MaxAge, DeadLetterAge: c.DeadLetterAge, Duplicates: c.Duplicates,
+		AckWait: c.AckWait, MaxDeliver: c.MaxDeliver, MaxAckPending: c.MaxAckPending,
+	}
+}
+
+// StartEmbedded starts the in-process JetStream server for a single-node run
+// and returns its client URL.
+func StartEmbedded(c config.NATS, log *slog.Logger) (*server.Server, string, error) {
+	dir, err := filepath.Abs(c.StoreDir)
+	if err != nil {
+		return nil, "", fmt.Errorf("nats.store_dir: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, "", fmt.Errorf("nats.store_dir: %w", err)
+	}
+	s, err := natsembed.Start(natsembed.Options{StoreDir: dir})
+	if err != nil {
+		return nil, "", err
+	}
+	log.Info("embedded NATS JetStream started", "url", s.ClientURL(), "store_dir", dir)
+	return s, s.ClientURL(), nil
+}
+
+// NATS connects with the configured authentication and TLS, reconnects
+// forever (a restarted server must not stop a worker), and lays out the
+// topology.
+func NATS(ctx context.Context, c config.NATS, url string, name string, streams config.Streams, log *slog.Logger) (*nats.Conn, jetstream.JetStream, error) {
+	opts := []nats.Option{
+		nats.Name("casewire-" + name),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(500 * time.Millisecond),
+		nats.RetryOnFailedConnect(true),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			log.Warn("NATS disconnected", "err", err)
+		}),
+		nats.ReconnectHandler(func(nc *nats.Conn) {
+			log.Info("NATS reconnected", "url", nc.ConnectedUrlRedacted())
+		}),
+	}
+	switch {
+	case c.CredsFile != "":
+		opts = append(opts, nats.UserCredentials(c.CredsFile))
+	case c.NKeyFile != "":
+		o, err := nats.NkeyOptionFromSeed(c.NKeyFile)
+		if err != nil {
+			return nil, nil, fmt.Errorf("nats.nkey_file: %w", err)
+		}
+		opts = append(opts, o)
+	case c.Token != "":
+		opts = append(opts, nats.Token(c.Token))
+	case c.User != "":
+		opts = append(opts, nats.UserInfo(c.User, c.Password))
+	}
+	if c.TLS.Enabled {
+		tc, err := tlsConfig(c.TLS)
+		if err != nil {
+			return nil, nil, fmt.Errorf("nats.tls: %w", err)
+		}
+		opts = append(opts, nats.Secure(tc))
+	}
+	nc, err := nats.Connect(url, opts...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect to NATS: %w", err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, fmt.Errorf("jetstream: %w", err)
+	}
+	// With RetryOnFailedConnect the first connect may still be under way:
+	// Ensure retries until the server answers or ctx ends.
+	for {
+		err = topology.Ensure(ctx, js, TopologyConfig(streams))
+		if err == nil {
+			break
+		}
+		log.Warn("waiting for JetStream", "err", err)
+		select {
+		case <-ctx.Done():
+			nc.Close()
+			return nil, nil, fmt.Errorf("lay out JetStream topology: %w", err)
+		case <-time.After(time.Second):
+		}
+	}
+	return nc, js, nil
+}
+
+func tlsConfig(c config.TLS) (*tls.Config, error) {
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.InsecureSkipVerify}
+	if c.CAFile != "" {
+		pem, err := os.ReadFile(c.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("ca_file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("ca_file %s: no certificates", c.CAFile)
+		}
+		tc.RootCAs = pool
+	}
+	if c.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("cert_file/key_file: %w", err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	return tc, nil
+}
+
+// ClickHouseSettings go with every query. ClickHouse 18.16 refuses
+// LowCardinality columns without the first; current releases ignore it.
+func ClickHouseSettings() clickhouse.Settings {
+	return clickhouse.Settings{"allow_experimental_low_cardinality_type": 1}
+}
+
+// ClickHouse opens a native-protocol connection (the HTTP protocol of
+// current drivers does not work with ClickHouse 18.16) and checks it.
+func ClickHouse(ctx context.Context, c config.ClickHouse) (driver.Conn, error) {
+	opts := &clickhouse.Options{
+		Addr:        strings.Split(c.Addr, ","),
+		Protocol:    clickhouse.Native,
+		Auth:        clickhouse.Auth{Database: "default", Username: c.User, Password: c.Password},
+		Settings:    ClickHouseSettings(),
+		DialTimeout: c.DialTimeout,
+	}
+	if c.TLS.Enabled {
+		tc, err := tlsConfig(c.TLS)
+		if err != nil {
+			return nil, fmt.Errorf("clickhouse.tls: %w", err)
+		}
+		opts.TLS = tc
+	}
+	conn, err := clickhouse.Open(opts)
+	if err != nil {
+		return nil, fmt.Errorf("open ClickHouse %s: %w", c.Addr, err)
+	}
+	if err := conn.Ping(ctx); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("ping ClickHouse %s: %w", c.Addr, err)
+	}
+	return conn, nil
+}

@@ -1,0 +1,64 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/casewire/casewire/pkg/topology"
+)
+
+// Idle reports whether every stage has consumed and acknowledged everything
+// upstream of it. Stages are checked in pipeline order: a stage acks only
+// after publishing its outputs, so once clean is idle its outputs are already
+// in the next stream when extract is checked, and so on.
+func Idle(ctx context.Context, js jetstream.JetStream) (bool, error) {
+	for _, h := range topology.Hops() {
+		c, err := js.Consumer(ctx, h.Stream, h.Durable)
+		if err != nil {
+			return false, fmt.Errorf("consumer %s: %w", h.Durable, err)
+		}
+		info, err := c.Info(ctx)
+		if err != nil {
+			return false, fmt.Errorf("consumer %s: %w", h.Durable, err)
+		}
+		if info.NumPending > 0 || info.NumAckPending > 0 || info.NumRedelivered > 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// WaitIdle polls Idle until the pipeline has caught up or ctx ends.
+func WaitIdle(ctx context.Context, js jetstream.JetStream, every time.Duration) error {
+	for {
+		ok, err := Idle(ctx, js)
+		if err == nil && ok {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(every):
+		}
+	}
+}
+
+// DeadLetters counts the dead letters held, per stage.
+func DeadLetters(ctx context.Context, js jetstream.JetStream) (map[string]uint64, error) {
+	s, err := js.Stream(ctx, topology.StreamDeadLetter)
+	if err != nil {
+		return nil, fmt.Errorf("dead-letter stream: %w", err)
+	}
+	info, err := s.Info(ctx, jetstream.WithSubjectFilter(topology.DeadLetterWildcard))
+	if err != nil {
+		return nil, fmt.Errorf("dead-letter stream: %w", err)
+	}
+	out := map[string]uint64{}
+	for subj, n := range info.State.Subjects {
+		out[subj[len(topology.DeadLetterSubject("")):]] = n
+	}
+	return out, nil
+}

@@ -1,0 +1,182 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/spf13/cobra"
+
+	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/stage"
+)
+
+// Flags are the options every casewire binary takes.
+type Flags struct {
+	ConfigFile string
+	Sets       []string
+}
+
+// Bind adds --config and --set to a command.
+func (f *Flags) Bind(cmd *cobra.Command) {
+	cmd.PersistentFlags().StringVar(&f.ConfigFile, "config", os.Getenv("CASEWIRE_CONFIG"), "YAML configuration file (env CASEWIRE_CONFIG)")
+	cmd.PersistentFlags().StringArrayVar(&f.Sets, "set", nil, "override a setting, path=value (e.g. --set load.batch_rows=5000); repeatable; secrets only from the environment")
+}
+
+// Load reads the configuration the flags point at, with the process
+// environment, on top of base (config.Default() for most commands).
+func (f *Flags) Load(base config.Config) (config.Config, error) {
+	return config.ReadFrom(base, f.ConfigFile, os.LookupEnv, f.Sets)
+}
+
+// Runtime is what a running worker gets: configuration, logger, metrics, and
+// its JetStream connection.
+type Runtime struct {
+	pipeline.Env
+	NC       *nats.Conn
+	Registry *prometheus.Registry
+	Checks   map[string]Check
+}
+
+// WorkerSpec describes one stage binary.
+type WorkerSpec struct {
+	Name  string
+	Short string
+	Long  string
+	// Stdio runs the stage as a Unix filter (no NATS); nil if it has none.
+	Stdio func(ctx context.Context, cfg config.Config, args []string, in io.Reader, out, errw io.Writer) error
+	// Run runs the stage against JetStream until ctx ends.
+	Run func(ctx context.Context, rt *Runtime, args []string) error
+	// Args validates positional arguments (default: none allowed).
+	Args cobra.PositionalArgs
+}
+
+// WorkerCommand builds the cobra command of a stage binary.
+func WorkerCommand(spec WorkerSpec) *cobra.Command {
+	var flags Flags
+	var stdio bool
+	cmd := &cobra.Command{
+		Use:           spec.Name,
+		Short:         spec.Short,
+		Long:          spec.Long,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          spec.Args,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := flags.Load(config.Default())
+			if err != nil {
+				return err
+			}
+			ctx, stop := SignalContext(cmd.Context())
+			defer stop()
+			if stdio {
+				if spec.Stdio == nil {
+					return fmt.Errorf("%s has no --stdio mode", spec.Name)
+				}
+				return spec.Stdio(ctx, cfg, args, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+			}
+			if len(args) > 0 && spec.Args == nil {
+				return fmt.Errorf("unexpected arguments %q (paths are for --stdio)", args)
+			}
+			log, err := NewLogger(cfg.Log, os.Stderr)
+			if err != nil {
+				return err
+			}
+			log = log.With("service", spec.Name)
+			rt, cleanup, err := StartRuntime(ctx, cfg, spec.Name, log)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			go func() {
+				if err := Serve(ctx, cfg.HTTP.Addr, Handler(rt.Registry, rt.Checks), log, nil); err != nil {
+					log.Error("metrics server", "err", err)
+				}
+			}()
+			log.Info("started", "nats", cfg.NATS.URL)
+			err = spec.Run(ctx, rt, args)
+			log.Info("stopped", "err", err)
+			return err
+		},
+	}
+	if spec.Stdio != nil {
+		cmd.Flags().BoolVar(&stdio, "stdio", false, "run as a Unix filter: JSON Lines in on stdin, out on stdout, errors on stderr; no NATS")
+	}
+	flags.Bind(cmd)
+	return cmd
+}
+
+// StartRuntime connects to NATS (starting the embedded server if nats.url is
+// "embedded"), lays out the topology and creates the metrics.
+func StartRuntime(ctx context.Context, cfg config.Config, name string, log *slog.Logger) (*Runtime, func(), error) {
+	var cleanups []func()
+	cleanup := func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}
+	url := cfg.NATS.URL
+	if url == connect.EmbeddedURL {
+		srv, u, err := connect.StartEmbedded(cfg.NATS, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		cleanups = append(cleanups, func() { srv.Shutdown(); srv.WaitForShutdown() })
+		url = u
+	}
+	nc, js, err := connect.NATS(ctx, cfg.NATS, url, name, cfg.Streams, log)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	// Drain rather than close: publishes in flight are flushed first.
+	cleanups = append(cleanups, func() { _ = nc.Drain() })
+	reg := NewRegistry()
+	m, err := stage.NewMetrics(reg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	rt := &Runtime{
+		Env:      pipeline.Env{JS: js, Config: cfg, Log: log, Metrics: m},
+		NC:       nc,
+		Registry: reg,
+		Checks:   map[string]Check{"nats": NATSCheck(nc)},
+	}
+	return rt, cleanup, nil
+}
+
+// SignalContext ends on SIGINT or SIGTERM, so workers drain in-flight
+// messages before the process exits.
+func SignalContext(parent context.Context) (context.Context, context.CancelFunc) {
+	if parent == nil {
+		parent = context.Background()
+	}
+	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+}
+
+// Main runs a command and turns its error into an exit status. It is the
+// whole of every binary's main.
+func Main(cmd *cobra.Command) int {
+	if err := cmd.Execute(); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", cmd.Name(), err)
+		if errors.Is(err, stage.ErrSomeFailed) {
+			return 1
+		}
+		if strings.HasPrefix(err.Error(), "config") {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,36 @@
+// Package service is what every casewire binary needs around its stage:
+// logging, connections to NATS and ClickHouse from the configuration, and the
+// metrics and health endpoint.
+package service
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/casewire/casewire/pkg/config"
+)
+
+// NewLogger builds the process logger: text on a terminal, JSON otherwise
+// (format "auto"), or as configured.
+func NewLogger(c config.Log, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
+		return nil, fmt.Errorf("log.level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	format := c.Format
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewJSONHandler(w, opts)), nil
+}

@@ -1,0 +1,30 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/service"
+)
+
+func migrateCommand(flags *service.Flags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "Create or upgrade the ClickHouse schema and load the divisions table (load does this at start too)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := flags.Load(config.Default())
+			if err != nil {
+				return err
+			}
+			if _, err := pipeline.OpenWarehouse(cmd.Context(), cfg, nil); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "schema of %s at %s is up to date\n", cfg.ClickHouse.Database, cfg.ClickHouse.Addr)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,20 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/casewire/casewire/pkg/service"
+)
+
+func rootCommand() *cobra.Command {
+	var flags service.Flags
+	root := &cobra.Command{
+		Use:           "casewire",
+		Short:         "casewire turns Chinese public-security news into statistics in ClickHouse",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	flags.Bind(root)
+	root.AddCommand(runCommand(&flags), migrateCommand(&flags), configCommand(&flags))
+	return root
+}

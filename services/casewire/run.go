@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/spf13/cobra"
+
+	"github.com/casewire/casewire/pkg/clean"
+	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/fetch"
+	"github.com/casewire/casewire/pkg/overview"
+	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/service"
+)
+
+func runCommand(flags *service.Flags) *cobra.Command {
+	var once bool
+	var source string
+	cmd := &cobra.Command{
+		Use:   "run [PATH...]",
+		Short: "Run fetch, clean, extract and load in this process, on an embedded NATS unless nats.url is set",
+		Long: "run is the single-node pipeline: an in-process JetStream server (unless nats.url names\n" +
+			"one), the four stages on their durable consumers exactly as the separate services run\n" +
+			"them, and ClickHouse at clickhouse.addr. It reads the paths given (as source --source)\n" +
+			"and every configured source, prints what reached ClickHouse once the pipeline has\n" +
+			"caught up, then keeps watching the inputs for new and changed files until interrupted\n" +
+			"(or exits with --once).",
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			base := config.Default()
+			base.NATS.URL = connect.EmbeddedURL
+			cfg, err := flags.Load(base)
+			if err != nil {
+				return err
+			}
+			if len(args) > 0 {
+				cfg.Fetch.Sources = append(cfg.Fetch.Sources, config.Source{Name: source, Paths: args})
+			}
+			if len(cfg.Fetch.Sources) == 0 {
+				return errors.New("nothing to read: give paths or configure fetch.sources")
+			}
+			ctx, stop := service.SignalContext(cmd.Context())
+			defer stop()
+			return runAll(ctx, cfg, once, cmd.OutOrStdout())
+		},
+	}
+	cmd.Flags().BoolVar(&once, "once", false, "exit once the inputs are loaded instead of watching them")
+	cmd.Flags().StringVar(&source, "source", "sample", "source name for the paths given as arguments")
+	return cmd
+}
+
+func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) error {
+	start := time.Now()
+	log, err := service.NewLogger(cfg.Log, os.Stderr)
+	if err != nil {
+		return err
+	}
+	rt, cleanup, err := service.StartRuntime(ctx, cfg, "run", log)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	go func() {
+		if err := service.Serve(ctx, cfg.HTTP.Addr, service.Handler(rt.Registry, rt.Checks), log, nil); err != nil {
+			log.Error("metrics server", "err", err)
+		}
+	}()
+
+	writer, err := pipeline.OpenWarehouse(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	conn, err := connect.ClickHouse(ctx, cfg.ClickHouse)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	log.Info("building the extractor (segmenter dictionary and gazetteer)")
+	x, _, err := pipeline.NewExtractor(cfg.Extract)
+	if err != nil {
+		return err
+	}
+	stagesCtx, stopStages := context.WithCancel(context.WithoutCancel(ctx))
+	wait := pipeline.StartConsumers(stagesCtx, rt.Env, pipeline.Parts{
+		Cleaner: clean.New(clean.Options{}), Extractor: x, Writer: writer,
+	})
+	defer func() {
+		stopStages()
+		if err := wait(); err != nil {
+			log.Error("stages", "err", err)
+		}
+	}()
+
+	runners, err := pipeline.FetchRunners(ctx, rt.Env)
+	if err != nil {
+		return err
+	}
+	st, err := pipeline.ScanAll(ctx, runners)
+	if err != nil {
+		return err
+	}
+	if err := pipeline.WaitIdle(ctx, rt.JS, 100*time.Millisecond); err != nil {
+		return err
+	}
+	report(ctx, out, st, time.Since(start), rt.Env, conn, cfg)
+	if once {
+		return nil
+	}
+	fmt.Fprintf(out, "\nWatching %s for new and changed files (Ctrl-C to stop).\n", paths(cfg))
+	for _, r := range runners {
+		r.Interval = cfg.Fetch.WatchInterval
+	}
+	pipeline.WatchAll(ctx, rt.Env, runners)
+	return nil
+}
+
+// report prints what a user wants to see first: what was read, what failed,
+// and what ClickHouse now holds.
+func report(ctx context.Context, out io.Writer, st fetch.Stats, took time.Duration, env pipeline.Env, conn driver.Conn, cfg config.Config) {
+	fmt.Fprintf(out, "\ncasewire: pipeline caught up in %s\n", took.Round(100*time.Millisecond))
+	fmt.Fprintf(out, "  read %d files (%.1f KB): %d raw articles, %d new, %d rejected\n",
+		st.Files, float64(st.Bytes)/1024, st.Articles, st.Published, st.Rejected)
+	if dl, err := pipeline.DeadLetters(ctx, env.JS); err == nil {
+		var total uint64
+		for _, n := range dl {
+			total += n
+		}
+		fmt.Fprintf(out, "  dead letters: %d %v\n", total, dl)
+	}
+	o, err := overview.Read(ctx, conn, cfg.ClickHouse.Database, 15)
+	if err != nil {
+		fmt.Fprintf(out, "  could not read ClickHouse: %v\n", err)
+		return
+	}
+	fmt.Fprintf(out, "  ClickHouse at %s\n\n", cfg.ClickHouse.Addr)
+	o.Write(out)
+}
+
+func paths(cfg config.Config) []string {
+	var ps []string
+	for _, s := range cfg.Fetch.Sources {
+		ps = append(ps, s.Paths...)
+	}
+	return ps
+}
