@@ -13,7 +13,7 @@ const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
 
 // Words that may follow a person's name: speech verbs and particles. A name
 // found after a title must be followed by one, or by punctuation.
-const nameFollowers = "说介讲表称告指在一等和与及被将已驾系因交逼诱便又均仍于从向为是也则拔对到带开接率主"
+const nameFollowers = "说介讲表称告指在一等和与及被将已驾系因交逼诱便又均仍于从向为是也则拔对到带开接率主立赶随现即经"
 
 // titleWords are written before a name: 队长福晓, 局长刘绍武, 驾驶人杜中伟.
 var titleWords = []string{"副大队长", "大队长", "副支队长", "支队长", "中队长", "副局长", "局长", "副部长", "部长", "队长", "副队长", "所长", "副所长", "政委", "教导员", "民警", "警官", "记者", "驾驶人", "司机", "书记", "市长", "副市长", "主任", "县长", "厅长", "处长", "科长", "负责人", "嫌疑人", "犯罪嫌疑人", "死者", "伤者", "男子", "女子"}
@@ -167,7 +167,7 @@ func (x *Extractor) persons(d *doc, seen map[span]bool) []article.Entity {
 		return false
 	}
 	add := func(s, e int) {
-		if s < 0 || e > len(text) || seen[span{s, e}] || inOrg(s, e) {
+		if s < 0 || e > len(text) || seen[span{s, e}] || inOrg(s, e) || notName[d.str(s, e)] {
 			return
 		}
 		for _, o := range out {
