@@ -9,3 +9,6 @@ func ColumnLists() map[string][]string {
 		"divisions": divisionColumns,
 	}
 }
+
+// ReadCookbook exposes readCookbook to the tests.
+var ReadCookbook = readCookbook
