@@ -6,26 +6,35 @@ package extract
 const publicSecurityThreshold = 6
 
 // isPublicSecurity scores the title and body against the police vocabulary.
+// Casualty words (死亡, 受伤) count only when a crime or incident is named.
 func (x *Extractor) isPublicSecurity(title string, text []rune) bool {
-	score := 0
-	// Police words by their weight; every crime or incident word counts one.
+	police, casualty, incidents := 0, 0, 0
 	count := func(t []rune) {
 		for i := 0; i < len(t); {
+			step := 1
+			// Both tables are read at every place: 恐怖袭击 is an incident and
+			// 恐怖 a police word.
 			if w, v, ok := x.rules.police.matchAt(t, i); ok {
-				score += v
-				i += len([]rune(w))
-				continue
+				if v.Casualty {
+					casualty += v.Weight
+				} else {
+					police += v.Weight
+				}
+				step = len([]rune(w))
 			}
 			if w, _, ok := x.rules.categories.matchAt(t, i); ok {
-				score++
-				i += len([]rune(w))
-				continue
+				incidents++
+				step = max(step, len([]rune(w)))
 			}
-			i++
+			i += step
 		}
 	}
 	count([]rune(title))
 	count(text)
+	score := police + incidents
+	if incidents > 0 {
+		score += casualty
+	}
 	return score >= publicSecurityThreshold
 }
 

@@ -167,7 +167,7 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 		if n.Chinese || n.Kind == "percent" || n.Kind == "pp" {
 			return nil, skipNoIndicator
 		}
-	} else if n.Chinese && (!h.rule.Strong || !h.after && n.Start-h.end > nearAfter || n.Value == 1 && !(h.after && h.start-n.End <= 2)) {
+	} else if n.Chinese && (!h.rule.Strong || !h.after && n.Start-h.end > nearAfter || n.Value == 1 && !(h.after && h.start-n.End <= 4)) {
 		// Numerals in words are common (来源于三个方面): a measure must be close.
 		return nil, skipIndef
 	}

@@ -49,11 +49,17 @@ type ruleSet struct {
 	basis      *lexicon[changeRule]
 	direction  *lexicon[changeRule]
 	categories *lexicon[string]
-	police     *lexicon[int]
+	police     *lexicon[policeWord]
 	orgs       *lexicon[string]
 	titles     *lexicon[struct{}]
 	trim       []string
 	dict       []dictWord
+}
+
+// policeWord is one line of rules/police.tsv.
+type policeWord struct {
+	Weight   int
+	Casualty bool // counts only beside a crime or incident word
 }
 
 type dictWord struct {
@@ -149,7 +155,7 @@ func loadRules() (*ruleSet, error) {
 		basis:      newLexicon[changeRule](),
 		direction:  newLexicon[changeRule](),
 		categories: newLexicon[string](),
-		police:     newLexicon[int](),
+		police:     newLexicon[policeWord](),
 		orgs:       newLexicon[string](),
 		titles:     newLexicon[struct{}](),
 	}
@@ -222,12 +228,12 @@ func loadRules() (*ruleSet, error) {
 			return nil
 		}},
 		{"categories.tsv", 2, func(c []string) error { rs.categories.add(c[0], c[1]); return nil }},
-		{"police.tsv", 2, func(c []string) error {
+		{"police.tsv", 3, func(c []string) error {
 			w, err := strconv.Atoi(c[1])
 			if err != nil {
 				return fmt.Errorf("%s: weight: %w", c[0], err)
 			}
-			rs.police.add(c[0], w)
+			rs.police.add(c[0], policeWord{Weight: w, Casualty: c[2] == "casualty"})
 			return nil
 		}},
 		{"orgs.tsv", 1, func(c []string) error { rs.orgs.add(c[0], c[0]); return nil }},
