@@ -77,20 +77,42 @@ type Streams struct {
 	MaxAckPending int           `yaml:"max_ack_pending" help:"messages in flight per consumer (bounds memory)"`
 }
 
-// Source is one configured input of fetch.
+// Source is one configured input of fetch. A source lists local paths, feeds,
+// web pages, or any mix; its name is part of every article id.
 type Source struct {
-	Name    string   `yaml:"name"`
-	Outlet  string   `yaml:"outlet"`
-	Region  string   `yaml:"region"`
-	Charset string   `yaml:"charset"`
-	Paths   []string `yaml:"paths"`
+	Name    string `yaml:"name"`
+	Outlet  string `yaml:"outlet"`
+	Region  string `yaml:"region"`  // default region: 乌海市 for 乌海公安
+	Charset string `yaml:"charset"` // declared encoding of local files
+	// Paths are files, folders (watched) and dumps (Sogou <doc>, JSON Lines);
+	// "-" is standard input.
+	Paths []string `yaml:"paths"`
+	Feeds []string `yaml:"feeds"` // RSS and Atom URLs
+	// Pages are web pages fetched as articles, or listing pages whose links
+	// matching LinkPattern are fetched (one level).
+	Pages       []string `yaml:"pages"`
+	LinkPattern string   `yaml:"link_pattern"`
+	// FeedContent takes the article from the feed item instead of fetching
+	// the page it links to: for full-text feeds.
+	FeedContent bool          `yaml:"feed_content"`
+	Interval    time.Duration `yaml:"interval"` // between polls of feeds and pages; 0: fetch.poll_interval
+	// AllowPrivate lets this source reach private, loopback and link-local
+	// addresses (an intranet site, tests); refused by default.
+	AllowPrivate bool `yaml:"allow_private"`
 }
 
 // Fetch configures the fetch stage.
 type Fetch struct {
 	Sources       []Source      `yaml:"sources"`
-	WatchInterval time.Duration `yaml:"watch_interval" help:"time between scans of watched folders"`
-	MaxBytes      int64         `yaml:"max_bytes" help:"largest file or dump record accepted"`
+	WatchInterval time.Duration `yaml:"watch_interval" help:"time between rescans of watched folders (changes are also picked up at once by file notifications)"`
+	MaxBytes      int64         `yaml:"max_bytes" help:"largest file, dump record or web response accepted"`
+	PollInterval  time.Duration `yaml:"poll_interval" help:"default time between polls of a source's feeds and pages"`
+	UserAgent     string        `yaml:"user_agent" help:"User-Agent of web requests; empty: casewire/<version> (+contact_url)"`
+	ContactURL    string        `yaml:"contact_url" help:"page telling site owners what casewire is and how to reach its operator (in the User-Agent)"`
+	Timeout       time.Duration `yaml:"timeout" help:"time limit of one web request, body included"`
+	Retries       int           `yaml:"retries" help:"retries of a web request after a 5xx, 429 or network error, with backoff"`
+	HostDelay     time.Duration `yaml:"host_delay" help:"least time between two requests to the same host"`
+	MaxRedirects  int           `yaml:"max_redirects" help:"redirects followed per request"`
 }
 
 // Clean configures the clean stage.
@@ -131,7 +153,11 @@ func Default() Config {
 			Replicas: 1, MaxAge: 7 * 24 * time.Hour, DeadLetterAge: 30 * 24 * time.Hour,
 			Duplicates: 20 * time.Minute, AckWait: 30 * time.Second, MaxDeliver: 8, MaxAckPending: 1024,
 		},
-		Fetch:   Fetch{WatchInterval: 2 * time.Second, MaxBytes: 4 << 20},
+		Fetch: Fetch{
+			WatchInterval: 2 * time.Second, MaxBytes: 4 << 20, PollInterval: 15 * time.Minute,
+			ContactURL: "https://example.invalid/casewire", Timeout: 30 * time.Second,
+			Retries: 3, HostDelay: time.Second, MaxRedirects: 5,
+		},
 		Clean:   Clean{Concurrency: 2},
 		Extract: Extract{Concurrency: 2},
 		Load:    Load{BatchRows: 1000, BatchBytes: 16 << 20, BatchWait: time.Second},
@@ -257,14 +283,7 @@ func (c Config) Validate() error {
 	if c.Fetch.MaxBytes < 1 {
 		bad("fetch.max_bytes", "must be positive")
 	}
-	for i, s := range c.Fetch.Sources {
-		if s.Name == "" {
-			bad(fmt.Sprintf("fetch.sources[%d].name", i), "must be set")
-		}
-		if len(s.Paths) == 0 {
-			bad(fmt.Sprintf("fetch.sources[%d].paths", i), "must list at least one file or folder")
-		}
-	}
+	c.Fetch.validate(bad)
 	switch c.Log.Format {
 	case "auto", "text", "json":
 	default:

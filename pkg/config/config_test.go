@@ -63,6 +63,16 @@ func TestErrorsNameTheField(t *testing.T) {
 		{name: "batch wait vs ack wait", sets: []string{"load.batch_wait=1m"}, want: "load.batch_wait"},
 		{name: "bad database", sets: []string{"clickhouse.database=a;drop"}, want: "clickhouse.database"},
 		{name: "source without paths", yaml: "fetch:\n  sources:\n    - name: x\n", want: "fetch.sources[0].paths"},
+		{name: "feed not http", yaml: "fetch:\n  sources:\n    - name: x\n      feeds: [file:///etc/passwd]\n", want: "fetch.sources[0].feeds[0]"},
+		{name: "page without host", yaml: "fetch:\n  sources:\n    - name: x\n      pages: ['https:///a']\n", want: "fetch.sources[0].pages[0]"},
+		{name: "bad link pattern", yaml: "fetch:\n  sources:\n    - name: x\n      pages: [https://a.cn/]\n      link_pattern: '('\n", want: "fetch.sources[0].link_pattern"},
+		{name: "link pattern without pages", yaml: "fetch:\n  sources:\n    - name: x\n      feeds: [https://a.cn/rss]\n      link_pattern: a\n", want: "needs pages"},
+		{name: "feed content without feeds", yaml: "fetch:\n  sources:\n    - name: x\n      paths: [a]\n      feed_content: true\n", want: "fetch.sources[0].feed_content"},
+		{name: "interval too short", yaml: "fetch:\n  sources:\n    - name: x\n      feeds: [https://a.cn/rss]\n      interval: 10ms\n", want: "fetch.sources[0].interval"},
+		{name: "duplicate source name", yaml: "fetch:\n  sources:\n    - name: x\n      paths: [a]\n    - name: x\n      paths: [b]\n", want: "fetch.sources[1].name"},
+		{name: "retries out of range", sets: []string{"fetch.retries=99"}, want: "fetch.retries"},
+		{name: "zero timeout", sets: []string{"fetch.timeout=0s"}, want: "fetch.timeout"},
+		{name: "contact url scheme", sets: []string{"fetch.contact_url=mailto:a@b.c"}, want: "fetch.contact_url"},
 		{name: "log format", env: map[string]string{"CASEWIRE_LOG_FORMAT": "xml"}, want: "log.format"},
 	}
 	for _, tc := range cases {
@@ -124,5 +134,39 @@ func TestFieldsDocumentEverything(t *testing.T) {
 		if !strings.HasPrefix(f.Env, "CASEWIRE_") {
 			t.Errorf("%s env %q", f.Path, f.Env)
 		}
+	}
+}
+
+func TestWebSources(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "web.yaml")
+	os.WriteFile(p, []byte(`fetch:
+  user_agent: "casewire-test/1"
+  host_delay: 2s
+  sources:
+    - name: 乌海公安
+      outlet: 乌海市公安局
+      region: 乌海市
+      feeds: [https://gaj.wuhai.example/rss.xml]
+      interval: 10m
+    - name: 乌海公安网站
+      pages: [https://gaj.wuhai.example/jwzx/]
+      link_pattern: '/jwzx/\d+\.html$'
+      allow_private: true
+    - name: stdin
+      paths: ["-"]
+`), 0o644)
+	c, err := config.Read(p, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Fetch.Sources
+	if len(s) != 3 || s[0].Feeds[0] != "https://gaj.wuhai.example/rss.xml" || s[0].Interval != 10*time.Minute {
+		t.Errorf("feed source: %+v", s)
+	}
+	if s[1].LinkPattern != `/jwzx/\d+\.html$` || !s[1].AllowPrivate || s[0].AllowPrivate {
+		t.Errorf("page source: %+v", s[1])
+	}
+	if c.Fetch.UserAgent != "casewire-test/1" || c.Fetch.HostDelay != 2*time.Second || c.Fetch.Timeout != config.Default().Fetch.Timeout {
+		t.Errorf("fetch settings: %+v", c.Fetch)
 	}
 }
