@@ -345,9 +345,12 @@ func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool, inherite
 // cutWords end a subject read after a number: 女工被毒烟熏死 -> 女工.
 var cutWords = []string{"被", "当场", "均", "仍", "已", "在", "不同程度", "先后", "从", "经", "因", "全部", "相继", "陆续", "分批", "分别"}
 
+// quoteStripper drops quotes and spaces from a subject: “盗抢骗”案件 -> 盗抢骗案件.
+var quoteStripper = strings.NewReplacer("“", "", "”", "", "\"", "", "‘", "", "’", "", "「", "", "」", "", " ", "", "\u3000", "")
+
 // cleanSubject trims a subject: quotes, quantifiers, function words.
 func (x *Extractor) cleanSubject(s string, cut bool) string {
-	s = strings.NewReplacer("“", "", "”", "", "\"", "", "‘", "", "’", "", "「", "", "」", "", " ", "", "\u3000", "").Replace(s)
+	s = quoteStripper.Replace(s)
 	if cut {
 		for _, w := range cutWords {
 			if i := strings.Index(s, w); i >= 0 {

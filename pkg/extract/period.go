@@ -31,8 +31,32 @@ var periodRE = regexp.MustCompile(strings.NewReplacer("D", `[0-9０-９]`, "C", 
 		`|(?:昨天|昨日|今天|今日|前天|当天|当日|次日|今晨|昨晨|昨晚|今晚|昨夜|当晚)(?:凌晨|早上|早晨|清晨|上午|中午|下午|傍晚|晚上|晚|夜)?` +
 		`|截至目前|截至D{1,2}月D{1,2}日|截至今年D{1,2}月底|近日|日前)`))
 
-// periodStarts are the first characters of the expressions periodRE reads.
-const periodStarts = "自今去前本上下昨当次截近日一二三四五六七八九十"
+// periodSecond maps the first character of a worded time expression to the
+// characters that may follow it; digits start the others.
+var periodSecond = map[rune]string{
+	'自': "今去0123456789０１２３４５６７８９", '今': "年天日晨晚", '去': "年", '前': "年天", '本': "年",
+	'上': "半", '下': "半", '昨': "天日晚晨夜", '当': "天日晚", '次': "日", '截': "至", '近': "日", '日': "前",
+}
+
+// mayStartPeriod is a cheap test run before the regular expression: most
+// characters cannot start a time expression.
+func mayStartPeriod(text []rune, i int) bool {
+	r := text[i]
+	if isDigit(r) {
+		return true
+	}
+	if _, ok := cnDigits[r]; ok || r == '十' {
+		// 六月, 十二月: a month within three characters.
+		for k := i + 1; k < len(text) && k <= i+3; k++ {
+			if text[k] == '月' {
+				return true
+			}
+		}
+		return false
+	}
+	next, ok := periodSecond[r]
+	return ok && i+1 < len(text) && strings.ContainsRune(next, text[i+1])
+}
 
 // maxPeriodRunes bounds a time expression's length, and so each match attempt.
 const maxPeriodRunes = 24
@@ -51,8 +75,7 @@ func findPeriods(text []rune, published string) []periodMention {
 	var out []periodMention
 	var last time.Time // last resolved day, for 当天/次日
 	for i := 0; i < len(text); i++ {
-		r := text[i]
-		if !isDigit(r) && !strings.ContainsRune(periodStarts, r) {
+		if !mayStartPeriod(text, i) {
 			continue
 		}
 		if i > 0 && (isDigit(text[i-1]) || isASCIILetter(text[i-1])) {
