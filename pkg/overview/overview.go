@@ -7,8 +7,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -87,12 +85,10 @@ func (o Overview) Write(w io.Writer) {
 	if len(o.ByIndicator) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nFacts by indicator and region (top", len(o.ByIndicator), "of v_facts):")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  indicator\tregion\tfacts\tarticles")
-	fmt.Fprintln(tw, "  "+strings.Repeat("-", 9)+"\t"+strings.Repeat("-", 6)+"\t-----\t--------")
-	for _, r := range o.ByIndicator {
-		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\n", r.Indicator, r.Region, r.Facts, r.Articles)
+	fmt.Fprintf(w, "\nFacts by indicator and region (top %d, from v_facts):\n", len(o.ByIndicator))
+	rows := make([][]string, len(o.ByIndicator))
+	for i, r := range o.ByIndicator {
+		rows[i] = []string{r.Indicator, r.Region, fmt.Sprint(r.Facts), fmt.Sprint(r.Articles)}
 	}
-	tw.Flush()
+	writeTable(w, "  ", []string{"indicator", "region", "facts", "articles"}, rows, []bool{false, false, true, true})
 }
