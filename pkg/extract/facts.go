@@ -317,6 +317,13 @@ func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool, inherite
 	if sj := x.afterNoun(d, c, n.End); sj != "" {
 		return sj // 163个必巡点, 8个中队13台消防车
 	}
+	for _, m := range d.numbers {
+		if m.Start == n.End && m.Kind == "count" {
+			if sj := x.afterNoun(d, c, m.End); sj != "" {
+				return sj // 5大类48种实战模型: the inner count names the thing
+			}
+		}
+	}
 	if ok {
 		// 抓获犯罪嫌疑人23名, 配备新式电警棍100支、电击枪27把.
 		from := h.end
