@@ -40,12 +40,16 @@ func CleanHandler(c *clean.Cleaner) stage.Handler[article.Raw, article.Clean] {
 	}
 }
 
-// ExtractHandler adapts the extractor; its errors are permanent too.
-func ExtractHandler(x *extract.Extractor) stage.Handler[article.Clean, article.Extracted] {
+// ExtractHandler adapts the extractor; its errors are permanent too. Each
+// observe is told every article's fact count (the facts-per-article metric).
+func ExtractHandler(x *extract.Extractor, observe ...func(facts int)) stage.Handler[article.Clean, article.Extracted] {
 	return func(_ context.Context, c article.Clean) ([]article.Extracted, error) {
 		e, err := x.Extract(c)
 		if err != nil {
 			return nil, stage.Permanent(fmt.Errorf("extract %s: %w", c.ID, err))
+		}
+		for _, o := range observe {
+			o(len(e.Facts))
 		}
 		return []article.Extracted{e}, nil
 	}
@@ -111,7 +115,7 @@ func RunExtract(ctx context.Context, env Env, x *extract.Extractor) error {
 	}
 	w := &stage.Worker[article.Clean, article.Extracted]{
 		Stage: topology.StageExtract, JS: env.JS, Consumer: cons, Output: topology.SubjectExtracted,
-		Handle: ExtractHandler(x), Concurrency: env.Config.Extract.Concurrency,
+		Handle: ExtractHandler(x, func(n int) { env.Metrics.ObserveFacts(topology.StageExtract, n) }), Concurrency: env.Config.Extract.Concurrency,
 		MaxDeliver: env.Config.Streams.MaxDeliver, Backoff: stage.DefaultBackoff(),
 		Log: env.Log, Metrics: env.Metrics,
 	}

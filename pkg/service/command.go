@@ -59,6 +59,9 @@ type WorkerSpec struct {
 	Run func(ctx context.Context, rt *Runtime, args []string) error
 	// Args validates positional arguments (default: none allowed).
 	Args cobra.PositionalArgs
+	// Checks adds readiness checks beyond NATS (load: ClickHouse); the
+	// returned function releases what they hold. Optional.
+	Checks func(ctx context.Context, cfg config.Config) (map[string]Check, func(), error)
 }
 
 // WorkerCommand builds the cobra command of a stage binary.
@@ -98,6 +101,16 @@ func WorkerCommand(spec WorkerSpec) *cobra.Command {
 				return err
 			}
 			defer cleanup()
+			if spec.Checks != nil {
+				checks, release, err := spec.Checks(ctx, cfg)
+				if err != nil {
+					return err
+				}
+				defer release()
+				for n, c := range checks {
+					rt.Checks[n] = c
+				}
+			}
 			go func() {
 				if err := Serve(ctx, cfg.HTTP.Addr, Handler(rt.Registry, rt.Checks), log, nil); err != nil {
 					log.Error("metrics server", "err", err)
@@ -146,6 +159,12 @@ func StartRuntime(ctx context.Context, cfg config.Config, name string, log *slog
 	if err != nil {
 		cleanup()
 		return nil, nil, err
+	}
+	if hops := lagHops(name); len(hops) > 0 {
+		if err := reg.Register(stage.NewLagCollector(stage.JetStreamConsumers(js, hops), lagScrapeTimeout)); err != nil {
+			cleanup()
+			return nil, nil, fmt.Errorf("register consumer lag metrics: %w", err)
+		}
 	}
 	rt := &Runtime{
 		Env:      pipeline.Env{JS: js, Config: cfg, Log: log, Metrics: m},

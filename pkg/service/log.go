@@ -15,7 +15,8 @@ import (
 )
 
 // NewLogger builds the process logger: text on a terminal, JSON otherwise
-// (format "auto"), or as configured.
+// (format "auto"), or as configured. A line with a msg_id also carries the
+// article_id it names.
 func NewLogger(c config.Log, w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
@@ -29,8 +30,9 @@ func NewLogger(c config.Log, w io.Writer) (*slog.Logger, error) {
 			format = "text"
 		}
 	}
+	var h slog.Handler = slog.NewJSONHandler(w, opts)
 	if format == "text" {
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts)), nil
+	return slog.New(articleIDHandler{Handler: h}), nil
 }

@@ -17,6 +17,10 @@ func main() {
 	os.Exit(service.Main(service.WorkerCommand(service.WorkerSpec{
 		Name:  "load",
 		Short: "Load casewire.v1.extracted into ClickHouse (schema applied at start)",
+		// Ready only while ClickHouse answers too: without it load can only pile up retries.
+		Checks: func(ctx context.Context, cfg config.Config) (map[string]service.Check, func(), error) {
+			return service.ClickHouseReadiness(ctx, cfg.ClickHouse)
+		},
 		Stdio: func(ctx context.Context, cfg config.Config, _ []string, in io.Reader, out, errw io.Writer) error {
 			w, err := pipeline.OpenWarehouse(ctx, cfg, nil)
 			if err != nil {

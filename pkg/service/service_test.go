@@ -1,0 +1,283 @@
+package service_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/casewire/casewire/pkg/article"
+	"github.com/casewire/casewire/pkg/chtest"
+	"github.com/casewire/casewire/pkg/clean"
+	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/pkg/natstest"
+	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/topology"
+)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// served starts a stage's runtime on a fresh JetStream server and serves its
+// endpoint on a loopback port, as WorkerCommand does.
+func served(t *testing.T, name string, checks func(ctx context.Context, cfg config.Config) (map[string]service.Check, func(), error)) (*natstest.Server, *service.Runtime, string) {
+	t.Helper()
+	srv := natstest.Start(t)
+	cfg := config.Default()
+	cfg.NATS.URL = srv.URL
+	cfg.HTTP.Addr = "127.0.0.1:0"
+	ctx := natstest.Context(t)
+	rt, cleanup, err := service.StartRuntime(ctx, cfg, name, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cleanup)
+	if checks != nil {
+		cs, release, err := checks(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(release)
+		for n, c := range cs {
+			rt.Checks[n] = c
+		}
+	}
+	bound := make(chan string, 1)
+	served := make(chan error, 1)
+	go func() { served <- service.Serve(ctx, cfg.HTTP.Addr, service.Handler(rt.Registry, rt.Checks), quiet(), func(a string) { bound <- a }) }()
+	select {
+	case addr := <-bound:
+		return srv, rt, "http://" + addr
+	case err := <-served:
+		t.Fatalf("serve: %v", err)
+	}
+	return nil, nil, ""
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+func TestEndpointsOfEveryService(t *testing.T) {
+	chAddr := chtest.Addr(t)
+	loadChecks := func(ctx context.Context, cfg config.Config) (map[string]service.Check, func(), error) {
+		cfg.ClickHouse.Addr = chAddr
+		return service.ClickHouseReadiness(ctx, cfg.ClickHouse)
+	}
+	cases := []struct {
+		name   string
+		checks func(ctx context.Context, cfg config.Config) (map[string]service.Check, func(), error)
+		// wantLag is the stage whose consumer lag the service exports, if any.
+		wantLag []string
+	}{
+		{name: "fetch"},
+		{name: "clean", wantLag: []string{"clean"}},
+		{name: "extract", wantLag: []string{"extract"}},
+		{name: "load", checks: loadChecks, wantLag: []string{"load"}},
+		{name: "run", wantLag: []string{"clean", "extract", "load"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, _, base := served(t, tc.name, tc.checks)
+			if code, body := get(t, base+"/healthz"); code != http.StatusOK || strings.TrimSpace(body) != "ok" {
+				t.Errorf("/healthz = %d %q", code, body)
+			}
+			if code, body := get(t, base+"/readyz"); code != http.StatusOK {
+				t.Errorf("/readyz = %d %q, want 200", code, body)
+			}
+			code, metrics := get(t, base+"/metrics")
+			if code != http.StatusOK {
+				t.Fatalf("/metrics = %d", code)
+			}
+			for _, want := range []string{"go_goroutines", "process_resident_memory_bytes"} {
+				if !strings.Contains(metrics, want) {
+					t.Errorf("/metrics lacks %s", want)
+				}
+			}
+			for _, st := range tc.wantLag {
+				for _, series := range []string{"pending_messages", "ack_pending_messages", "redelivered_messages"} {
+					want := `casewire_consumer_` + series + `{stage="` + st + `"} 0`
+					if !strings.Contains(metrics, want) {
+						t.Errorf("/metrics lacks %s", want)
+					}
+				}
+			}
+			if len(tc.wantLag) == 0 && strings.Contains(metrics, "casewire_consumer_pending_messages") {
+				t.Errorf("%s exports consumer lag it does not own", tc.name)
+			}
+
+			srv.Shutdown()
+			natstest.Eventually(t, 10*time.Second, "/readyz turns 503 without NATS", func() bool {
+				code, body := get(t, base+"/readyz")
+				return code == http.StatusServiceUnavailable && strings.Contains(body, "nats:")
+			})
+			if code, _ := get(t, base+"/healthz"); code != http.StatusOK {
+				t.Errorf("/healthz = %d without NATS: the process is alive, it must not be restarted for it", code)
+			}
+			if len(tc.wantLag) > 0 {
+				_, metrics := get(t, base+"/metrics")
+				if !strings.Contains(metrics, "casewire_consumer_info_up 0") {
+					t.Errorf("/metrics without NATS lacks casewire_consumer_info_up 0")
+				}
+			}
+		})
+	}
+}
+
+func TestLoadNotReadyWithoutClickHouse(t *testing.T) {
+	t.Parallel()
+	conn, _ := chtest.Open(t)
+	check := service.ClickHouseCheck(conn)
+	ctx := natstest.Context(t)
+	if err := check(ctx); err != nil {
+		t.Fatalf("check against a running server: %v", err)
+	}
+	if err := conn.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := check(ctx); err == nil {
+		t.Fatal("check passes on a closed connection")
+	}
+	h := service.Handler(service.NewRegistry(), map[string]service.Check{"clickhouse": check})
+	rec := &recorder{header: http.Header{}}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "/readyz", nil)
+	h.ServeHTTP(rec, req)
+	if rec.code != http.StatusServiceUnavailable || !strings.Contains(rec.body.String(), "clickhouse:") {
+		t.Errorf("/readyz = %d %q", rec.code, rec.body.String())
+	}
+}
+
+type recorder struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+func (r *recorder) WriteHeader(code int)        { r.code = code }
+
+// TestWorkerMetrics runs the clean worker on its runtime and reads its
+// counters and lag through /metrics.
+func TestWorkerMetrics(t *testing.T) {
+	t.Parallel()
+	_, rt, base := served(t, topology.StageClean, nil)
+	ctx := natstest.Context(t)
+	body := []byte("乌海市公安局通报：今年以来共破获刑事案件120起，抓获犯罪嫌疑人85名。")
+	raws := []article.Raw{
+		{V: article.Version, ID: article.RawID("test", "a.txt", body), Source: "test", URI: "a.txt", Format: article.FormatText, FetchedAt: time.Now().UTC(), Body: body},
+	}
+	for _, r := range raws {
+		data, err := article.Encode(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := rt.JS.PublishMsg(ctx, &nats.Msg{Subject: topology.SubjectRaw, Data: data}, jetstream.WithMsgID(r.MessageID())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// An undecodable message is dead-lettered.
+	if _, err := rt.JS.Publish(ctx, topology.SubjectRaw, []byte("not json"), jetstream.WithMsgID("raw:garbage")); err != nil {
+		t.Fatal(err)
+	}
+	_, metrics := get(t, base+"/metrics")
+	if !strings.Contains(metrics, `casewire_consumer_pending_messages{stage="clean"} 2`) {
+		t.Errorf("pending before the worker runs: want 2 in\n%s", grep(metrics, "casewire_consumer"))
+	}
+
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- pipeline.RunClean(wctx, rt.Env, clean.New(clean.Options{})) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("clean worker: %v", err)
+		}
+	}()
+	want := []string{
+		`casewire_messages_in_total{stage="clean"} 2`,
+		`casewire_messages_out_total{stage="clean"} 1`,
+		`casewire_messages_acked_total{stage="clean"} 1`,
+		`casewire_messages_dead_lettered_total{reason="decode",stage="clean"} 1`,
+		`casewire_handler_seconds_count{stage="clean"} 1`,
+		`casewire_consumer_pending_messages{stage="clean"} 0`,
+		`casewire_consumer_ack_pending_messages{stage="clean"} 0`,
+	}
+	natstest.Eventually(t, 20*time.Second, "clean worker's metrics", func() bool {
+		_, metrics = get(t, base+"/metrics")
+		for _, w := range want {
+			if !strings.Contains(metrics, w) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func grep(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestLogLinesCarryArticleID(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		log  func(l *slog.Logger)
+		want string // article_id expected, "" for none
+	}{
+		{name: "raw msg id", log: func(l *slog.Logger) { l.Warn("dead-lettered", "msg_id", "raw:abc123") }, want: "abc123"},
+		{name: "clean msg id", log: func(l *slog.Logger) { l.Info("x", "msg_id", "clean:abc123-1") }, want: "abc123-1"},
+		{name: "extracted msg id", log: func(l *slog.Logger) { l.Info("x", "msg_id", "extracted:abc123-1") }, want: "abc123-1"},
+		{name: "msg id on the logger", log: func(l *slog.Logger) { l.With("msg_id", "raw:r9").Info("x") }, want: "r9"},
+		{name: "explicit article id wins", log: func(l *slog.Logger) { l.Info("x", "article_id", "mine", "msg_id", "raw:other") }, want: "mine"},
+		{name: "dead letter id is not an article", log: func(l *slog.Logger) { l.Info("x", "msg_id", "dlq:clean:S:3") }},
+		{name: "no msg id", log: func(l *slog.Logger) { l.Info("started") }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			l, err := service.NewLogger(config.Log{Format: "json", Level: "info"}, &buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.log(l)
+			var rec map[string]any
+			if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+				t.Fatalf("not one JSON line: %q: %v", buf.String(), err)
+			}
+			got, _ := rec["article_id"].(string)
+			if got != tc.want {
+				t.Errorf("article_id = %q, want %q in %s", got, tc.want, buf.String())
+			}
+			if n := strings.Count(buf.String(), `"article_id"`); n > 1 {
+				t.Errorf("article_id %d times: %s", n, buf.String())
+			}
+		})
+	}
+}
