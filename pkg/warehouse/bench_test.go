@@ -8,12 +8,13 @@ import (
 
 	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/warehouse"
+	"github.com/casewire/casewire/pkg/warehouse/warehousetest"
 )
 
 // templateBatch makes n articles of factsEach facts from the Wuhai article,
 // each with its own id, date and values, as the loader would receive them.
 func templateBatch(seed, n, factsEach, days int) []article.Extracted {
-	tmpl := testBatch()[0]
+	tmpl := warehousetest.Batch()[0]
 	out := make([]article.Extracted, n)
 	for i := range out {
 		a := tmpl

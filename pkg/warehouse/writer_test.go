@@ -11,6 +11,7 @@ import (
 
 	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/warehouse"
+	"github.com/casewire/casewire/pkg/warehouse/warehousetest"
 )
 
 // viewState is what analysts see: every view's rows, minus the load
@@ -44,7 +45,7 @@ func TestWriteReplayAndReextraction(t *testing.T) {
 			t.Fatalf("Write rejected %v", rejected)
 		}
 	}
-	batch := testBatch()
+	batch := warehousetest.Batch()
 	wantFacts := 0
 	for _, a := range batch {
 		wantFacts += len(a.Facts)
@@ -66,7 +67,7 @@ func TestWriteReplayAndReextraction(t *testing.T) {
 	})
 
 	t.Run("a re-extraction replaces the article's facts", func(t *testing.T) {
-		newer := reextract(batch)
+		newer := warehousetest.Reextract(batch)
 		write([]article.Extracted{newer})
 		got := q("SELECT indicator, value, extractor FROM v_facts WHERE article_id = '" + newer.ID + "' ORDER BY indicator, value")
 		want := [][]string{{"抓获", "57", "1.1.0"}, {"立案", "131", "1.1.0"}, {"立案同比", "-68.05", "1.1.0"}}
@@ -114,7 +115,7 @@ func TestWriteRejectsBadArticlesAndLoadsTheRest(t *testing.T) {
 	if err := conn.Exec(ctx, "CREATE MATERIALIZED VIEW "+db+".poison ENGINE = Null AS SELECT throwIf(indicator = 'POISON') AS refused FROM "+db+".facts"); err != nil {
 		t.Fatalf("create validation view: %v", err)
 	}
-	batch := testBatch()
+	batch := warehousetest.Batch()
 	batch[1].Published = "2024-13-45"      // refused before sending
 	batch[4].Facts[1].Indicator = "POISON" // refused by the server
 	batch[5].Facts[0].Evidence.End = -1    // refused before sending
@@ -191,7 +192,7 @@ func TestWriteTransientFailureFailsTheBatch(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx, w := tt.setup(t)
-			rejected, err := w.Write(ctx, testBatch())
+			rejected, err := w.Write(ctx, warehousetest.Batch())
 			if err == nil {
 				t.Fatalf("Write succeeded, want a transient error")
 			}
@@ -207,7 +208,7 @@ func TestLoadDivisionsReplaces(t *testing.T) {
 	conn, db := openWarehouse(t)
 	ctx := context.Background()
 	w := warehouse.NewWriter(conn, db, warehouse.WriterOptions{Now: clock(time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC))})
-	divs := testDivisions()
+	divs := warehousetest.Divisions()
 	if err := w.LoadDivisions(ctx, divs); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,7 @@
-package warehouse_test
+// Package warehousetest holds realistic extracted articles and the answers
+// the warehouse's views and cookbook give on them, for tests of the warehouse
+// on any ClickHouse (the local 18.16 server, chdb) and of the pipeline.
+package warehousetest
 
 import (
 	"time"
@@ -16,8 +19,8 @@ var (
 	regionHohhot    = article.Region{Text: "呼和浩特市", Name: "呼和浩特市", Code: "1501", Level: "prefecture", Province: "内蒙古自治区", Prefecture: "呼和浩特市", Status: "resolved"}
 )
 
-// testDivisions covers the regions above and one county with no facts.
-func testDivisions() []warehouse.Division {
+// Divisions covers the regions above and one county with no facts.
+func Divisions() []warehouse.Division {
 	return []warehouse.Division{
 		{Code: "15", Name: "内蒙古自治区", Level: "province", Province: "内蒙古自治区"},
 		{Code: "1501", Name: "呼和浩特市", Level: "prefecture", ParentCode: "15", Province: "内蒙古自治区", Prefecture: "呼和浩特市"},
@@ -29,6 +32,7 @@ func testDivisions() []warehouse.Division {
 }
 
 // fact builds a fact whose evidence is the first occurrence of text in body.
+// A text missing from the body is a mistake in the fixtures: it panics.
 func fact(a *article.Extracted, n int, text string, f article.Fact) article.Fact {
 	body := []rune(a.Body)
 	needle := []rune(text)
@@ -74,10 +78,10 @@ func newArticle(source, outlet, uri, published, title, body string, region artic
 	}
 }
 
-// testBatch is a small, realistic feed: Wuhai's mid-year figures for two
+// Batch is a small, realistic feed: Wuhai's mid-year figures for two
 // years, a reprint of them by another outlet, two district reports and
 // Hohhot's figures.
-func testBatch() []article.Extracted {
+func Batch() []article.Extracted {
 	wuhai := newArticle("乌海公安", "乌海日报", "https://www.wuhai.gov.cn/ga/2024/0612.html", "2024-06-12T09:30:00",
 		"我市上半年打击盗抢骗犯罪成效明显",
 		"本报讯 1-5月，全市共立案盗抢骗案件131起，同比下降68.05%。\n破案率达到85.5%，抓获犯罪嫌疑人56人。\n乌海市公安局海勃湾分局表示将持续开展专项行动。",
@@ -173,10 +177,10 @@ func testBatch() []article.Extracted {
 	return []article.Extracted{wuhai, reprint, lastYear, haibowan, wuda, hohhot, notice}
 }
 
-// reextract returns Wuhai's 2024 article as a newer extractor sees it: the
+// Reextract returns Wuhai's 2024 article as a newer extractor sees it: the
 // clearance rate is gone, the arrests now count 57 people, and the
 // year-on-year fall is a fact of its own.
-func reextract(batch []article.Extracted) article.Extracted {
+func Reextract(batch []article.Extracted) article.Extracted {
 	e := batch[0]
 	e.Extractor = "1.1.0"
 	e.Facts = []article.Fact{batch[0].Facts[0], batch[0].Facts[2]}
