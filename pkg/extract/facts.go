@@ -204,6 +204,10 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 func (x *Extractor) pickIndicator(d *doc, c span, n number) (hit, bool) {
 	afterStrong, okAS := x.after(d, c, n, true)
 	beforeStrong, okBS := x.before(d, c, n.Start, true)
+	if okBS && beforeStrong.rule.After && beforeStrong.rule.Unit == "人" && n.Unit != "人" && n.Unit != "人次" && n.Kind != "" {
+		// 遇难家庭提供50万卢比: a word about people only counts people.
+		okBS = false
+	}
 	switch {
 	case okAS && afterStrong.start-n.End <= nearAfter:
 		return afterStrong, true
