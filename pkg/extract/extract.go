@@ -76,8 +76,10 @@ func (x *Extractor) Extract(c article.Clean) (article.Extracted, error) {
 	out.PublicSecurity = d.publicSecurity
 	out.IncidentType = d.incident
 	out.Region = d.places.main()
-	out.Entities = d.entities
-	if d.publicSecurity {
+	if d.entities != nil {
+		out.Entities = d.entities
+	}
+	if d.publicSecurity && d.facts != nil {
 		out.Facts = d.facts
 	}
 	return out, nil

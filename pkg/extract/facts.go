@@ -173,7 +173,11 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 	}
 	inherited := ""
 	if len(inSentence) > 0 {
-		inherited = d.facts[inSentence[len(inSentence)-1]].Subject
+		// 破案91起 takes 盗抢骗案件 from 立案131起; an amount never takes the
+		// subject of a count, nor a count that of an amount.
+		if prev := d.facts[inSentence[len(inSentence)-1]]; isMoney(prev.Unit) == isMoney(unit) {
+			inherited = prev.Subject
+		}
 	}
 	subj := x.subjectOf(d, c, n, h, ok, inherited)
 	ind, incident := fallbackIndicator, false
@@ -200,12 +204,23 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 	return out, ""
 }
 
+// isMoney tells currency units.
+func isMoney(unit string) bool {
+	switch unit {
+	case "元", "美元", "欧元", "港元", "卢比", "英镑", "日元", "美分":
+		return true
+	}
+	return false
+}
+
+// negations before a measure deny it: 两名打人者还未抓获.
+var negations = []rune("未没无不")
+
 // pickIndicator chooses the measure of n within its clause c.
 func (x *Extractor) pickIndicator(d *doc, c span, n number) (hit, bool) {
 	afterStrong, okAS := x.after(d, c, n, true)
 	beforeStrong, okBS := x.before(d, c, n.Start, true)
-	if okBS && beforeStrong.rule.After && beforeStrong.rule.Unit == "人" && n.Unit != "人" && n.Unit != "人次" && n.Kind != "" {
-		// 遇难家庭提供50万卢比: a word about people only counts people.
+	if okBS && !countsThis(beforeStrong.rule, n) {
 		okBS = false
 	}
 	switch {
@@ -216,10 +231,16 @@ func (x *Extractor) pickIndicator(d *doc, c span, n number) (hit, bool) {
 	case okAS:
 		return afterStrong, true
 	}
-	if h, ok := x.before(d, c, n.Start, false); ok {
+	if h, ok := x.before(d, c, n.Start, false); ok && countsThis(h.rule, n) {
 		return h, true
 	}
 	return x.after(d, c, n, false)
+}
+
+// countsThis tells whether a measure written before a number can count it: a
+// word about people counts only people (遇难家庭提供50万卢比, 被害人…10万元).
+func countsThis(r indicatorRule, n number) bool {
+	return r.Unit != "人" || n.Kind == "" || n.Unit == "人" || n.Unit == "人次"
 }
 
 // after finds the first indicator word after n in its clause, before the next
@@ -245,6 +266,11 @@ func (x *Extractor) after(d *doc, c span, n number, strong bool) (hit, bool) {
 		}
 		if d.hasVerb(n.End, k) {
 			return hit{}, false // 3名刑警又前往南昌开展抓捕: another verb rules the number
+		}
+		for _, r := range text[max(n.End, k-3):k] {
+			if strings.ContainsRune(string(negations), r) {
+				return hit{}, false // 两名打人者还未抓获: not a count of arrests
+			}
 		}
 		return hit{rule: r, start: k, end: e, after: true}, true
 	}
@@ -354,7 +380,7 @@ func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool, inherite
 }
 
 // cutWords end a subject read after a number: 女工被毒烟熏死 -> 女工.
-var cutWords = []string{"被", "当场", "均", "仍", "已", "在", "不同程度", "先后", "从", "经", "因", "全部", "相继", "陆续", "分批", "分别"}
+var cutWords = []string{"被", "当场", "当即", "随即", "立即", "伤势", "均", "仍", "已", "在", "不同程度", "先后", "从", "经", "因", "全部", "相继", "陆续", "分批", "分别"}
 
 // quoteStripper drops quotes and spaces from a subject: “盗抢骗”案件 -> 盗抢骗案件.
 var quoteStripper = strings.NewReplacer("“", "", "”", "", "\"", "", "‘", "", "’", "", "「", "", "」", "", " ", "", "\u3000", "")
@@ -401,7 +427,7 @@ func (x *Extractor) cleanSubject(s string, cut bool) string {
 var notSubject = map[string]bool{"或者": true, "或是": true, "以上": true, "以下": true, "其中": true, "之后": true, "之前": true, "以后": true, "以前": true, "其余": true, "另外": true}
 
 // nounPOS are the segmenter tags a subject's words may carry.
-var nounPOS = map[string]bool{"n": true, "nz": true, "nt": true, "vn": true, "ng": true, "j": true, "l": true, "an": true, "nr": true, "nrt": true, "b": true, "s": true}
+var nounPOS = map[string]bool{"n": true, "nz": true, "nt": true, "vn": true, "ng": true, "j": true, "an": true, "nr": true, "nrt": true, "b": true, "s": true}
 
 // afterNoun reads the noun right after a number's unit: 163个必巡点.
 func (x *Extractor) afterNoun(d *doc, c span, p int) string {
@@ -446,7 +472,7 @@ func (x *Extractor) beforeNoun(d *doc, c span, p int) string {
 			break
 		}
 		txt := d.str(t.Start, t.End)
-		okTok := nounPOS[t.POS] && t.POS != "nt" || txt == "“" || txt == "”" || txt == "、" || t.POS == "c" && (txt == "和" || txt == "及" || txt == "与" || txt == "以及") || caseLike && (t.POS == "v" || t.POS == "vn" || t.POS == "a" || t.POS == "d" && t.End-t.Start > 1)
+		okTok := nounPOS[t.POS] && t.POS != "nt" || txt == "“" || txt == "”" || txt == "、" || t.POS == "c" && (txt == "和" || txt == "及" || txt == "与" || txt == "以及") || caseLike && (t.POS == "v" || t.POS == "vn" || t.POS == "a" || t.POS == "l" || t.POS == "i" || t.POS == "d" && t.End-t.Start > 1)
 		if !okTok || p-t.Start > maxSubject {
 			break
 		}

@@ -274,7 +274,8 @@ func parseChinese(rs []rune) (float64, bool) {
 // multiplier, unit, tail approximation; and the pre-qualifier before them.
 func (x *Extractor) finishNumber(text []rune, n *number, j int) {
 	rs := x.rules
-	if w, q, ok := rs.preQual.matchEnd(text, n.NumStart); ok && (q.Text != "上" || n.Chinese) {
+	// 上 qualifies only a round numeral (上百公里), not 车上两名.
+	if w, q, ok := rs.preQual.matchEnd(text, n.NumStart); ok && (q.Text != "上" || n.Chinese && strings.ContainsRune("百千万", text[n.NumStart])) {
 		n.Approx = q.Canonical
 		n.Start = n.NumStart - len([]rune(w))
 	}

@@ -52,6 +52,7 @@ func TestNumberRules(t *testing.T) {
 		{"death and injury without unit", "两车追尾当场1死7伤。", "7", 7, "人", "", "受伤"},
 		{"measure supplies unit", "假扮警察骗钱15万。", "15万", 150000, "元", "", "诈骗金额"},
 		{"area", "火灾过火面积约700平方米。", "约700平方米", 700, "平方米", "约", "过火面积"},
+		{"a word about people does not count money", "逼迫被害人张某从银行提取现金人民币10万元交纳罚款。", "10万元", 100000, "元", "", "数量"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -84,6 +85,7 @@ func TestNotFacts(t *testing.T) {
 		{"duration", "民警仅用10小时就找回了被盗的现金。", "10小时"},
 		{"road", "在国道324线发生事故。", "324线"},
 		{"indefinite article", "一名酒驾男子开车发生交通事故。", "一名"},
+		{"negated measure", "目前两名打人者还未抓获。", "两名"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
