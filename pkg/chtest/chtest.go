@@ -25,10 +25,10 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
 
-// Settings are sent with every query of a connection made here. ClickHouse
-// 18.16 refuses LowCardinality columns without the first one; current
-// releases accept it as an obsolete no-op.
-func Settings() clickhouse.Settings {
+// legacySettings are sent with every query to a server older than 19.1:
+// ClickHouse 18.16 creates LowCardinality columns only with the first one.
+// Current releases refuse it as an unknown setting, so it is not sent to them.
+func legacySettings() clickhouse.Settings {
 	return clickhouse.Settings{"allow_experimental_low_cardinality_type": 1}
 }
 
@@ -93,11 +93,28 @@ func Open(t testing.TB) (conn driver.Conn, database string) {
 }
 
 func connect(ctx context.Context, addr, database string) (driver.Conn, error) {
+	conn, err := dial(ctx, addr, database, nil)
+	if err != nil {
+		return nil, err
+	}
+	v, err := conn.ServerVersion()
+	if err != nil {
+		_ = conn.Close()
+		return nil, fmt.Errorf("server version: %w", err)
+	}
+	if v.Version.Major >= 19 {
+		return conn, nil
+	}
+	_ = conn.Close()
+	return dial(ctx, addr, database, legacySettings())
+}
+
+func dial(ctx context.Context, addr, database string, settings clickhouse.Settings) (driver.Conn, error) {
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Protocol:    clickhouse.Native,
 		Addr:        []string{addr},
 		Auth:        clickhouse.Auth{Database: database, Username: "default"},
-		Settings:    Settings(),
+		Settings:    settings,
 		DialTimeout: 5 * time.Second,
 		ReadTimeout: dropTimeout,
 	})

@@ -85,12 +85,20 @@ func QuoteIdent(name string) string {
 	return "`" + strings.NewReplacer("\\", "\\\\", "`", "\\`").Replace(name) + "`"
 }
 
-// ddlContext carries the setting ClickHouse 18.16 needs to create
-// LowCardinality columns; current releases accept it as an obsolete no-op.
-func ddlContext(ctx context.Context) context.Context {
+// ddlContext adds, for servers older than 19.1, the setting ClickHouse 18.16
+// needs to create LowCardinality columns. Current releases refuse it as an
+// unknown setting, so it is sent only where it is needed.
+func ddlContext(ctx context.Context, conn driver.Conn) (context.Context, error) {
+	v, err := conn.ServerVersion()
+	if err != nil {
+		return nil, fmt.Errorf("server version: %w", err)
+	}
+	if v.Version.Major >= 19 {
+		return ctx, nil
+	}
 	return clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{
 		"allow_experimental_low_cardinality_type": 1,
-	}))
+	})), nil
 }
 
 // Migrate applies the migrations database has not recorded yet, in order,
@@ -102,7 +110,10 @@ func Migrate(ctx context.Context, conn driver.Conn, database string) error {
 	if err != nil {
 		return err
 	}
-	ctx = ddlContext(ctx)
+	ctx, err = ddlContext(ctx, conn)
+	if err != nil {
+		return err
+	}
 	db := QuoteIdent(database)
 	// The ledger itself is migration 1; create it first so it can be read.
 	if err := execAll(ctx, conn, db, migrations[0]); err != nil {
