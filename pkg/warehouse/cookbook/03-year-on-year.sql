@@ -24,7 +24,7 @@ FROM
         toMonth(period_end) * 100 + toDayOfMonth(period_end) AS end_day
     FROM v_statistics
     WHERE period_end > toDate('1970-01-01')
-)
+) AS cur
 ALL INNER JOIN
 (
     SELECT
@@ -35,5 +35,5 @@ ALL INNER JOIN
         toMonth(period_end) * 100 + toDayOfMonth(period_end) AS end_day
     FROM v_statistics
     WHERE period_end > toDate('1970-01-01') AND value != 0
-) USING (region_code, indicator, subject, category, unit, year, start_day, end_day)
+) AS last_year USING (region_code, indicator, subject, category, unit, year, start_day, end_day)
 ORDER BY region_code, indicator, category, period_end;

@@ -17,10 +17,10 @@ SELECT
     title,
     uri,
     fact_id
-FROM v_facts
+FROM v_facts AS f
 ALL INNER JOIN
 (
     SELECT article_id, title, uri FROM v_articles
-) USING (article_id)
+) AS a USING (article_id)
 ORDER BY published DESC, fact_id
 LIMIT 100;

@@ -23,9 +23,9 @@ FROM
     FROM v_statistics
     WHERE region_code != ''
     GROUP BY code
-)
+) AS s
 ALL INNER JOIN
 (
     SELECT code, name FROM v_divisions WHERE level = 'province'
-) USING (code)
+) AS d USING (code)
 ORDER BY statistics DESC, province;

@@ -11,14 +11,14 @@ FROM
     SELECT
         month,
         substring(region_code, 1, 4) AS code,
-        sumIf(total, length(region_code) = 4) AS prefecture_total,
-        sumIf(total, length(region_code) = 6) AS county_total
+        ifNull(sumIf(total, length(region_code) = 4), 0) AS prefecture_total,
+        ifNull(sumIf(total, length(region_code) = 6), 0) AS county_total
     FROM v_facts_monthly
     WHERE indicator = '立案' AND unit = '起' AND length(region_code) >= 4
     GROUP BY month, code
-)
+) AS m
 ALL INNER JOIN
 (
     SELECT code, name AS prefecture FROM v_divisions WHERE level = 'prefecture'
-) USING (code)
+) AS d USING (code)
 ORDER BY month, prefecture;

@@ -11,7 +11,7 @@ SELECT
 FROM
 (
     SELECT code, name FROM v_divisions WHERE parent_code = '1503' AND level = 'county'
-)
+) AS d
 ALL LEFT JOIN
 (
     SELECT
@@ -21,5 +21,5 @@ ALL LEFT JOIN
         arrayStringConcat(arraySort(groupUniqArray(indicator)), ',') AS indicators
     FROM v_statistics
     GROUP BY region_code
-) USING (code)
+) AS s USING (code)
 ORDER BY code;
