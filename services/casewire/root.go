@@ -15,6 +15,6 @@ func rootCommand() *cobra.Command {
 		SilenceErrors: true,
 	}
 	flags.Bind(root)
-	root.AddCommand(runCommand(&flags), migrateCommand(&flags), configCommand(&flags))
+	root.AddCommand(runCommand(&flags), migrateCommand(&flags), configCommand(&flags), statusCommand(&flags))
 	return root
 }
