@@ -126,6 +126,7 @@ func WorkerCommand(spec WorkerSpec) *cobra.Command {
 		cmd.Flags().BoolVar(&stdio, "stdio", false, "run as a Unix filter: JSON Lines in on stdin, out on stdout, errors on stderr; no NATS")
 	}
 	flags.Bind(cmd)
+	cmd.AddCommand(healthcheckCommand(&flags))
 	return cmd
 }
 

@@ -281,3 +281,44 @@ func TestLogLinesCarryArticleID(t *testing.T) {
 		})
 	}
 }
+
+func TestProbeURL(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, addr, want, err string
+	}{
+		{name: "wildcard port only", addr: ":9090", want: "http://127.0.0.1:9090/readyz"},
+		{name: "ipv4 wildcard", addr: "0.0.0.0:9090", want: "http://127.0.0.1:9090/readyz"},
+		{name: "ipv6 wildcard", addr: "[::]:9090", want: "http://[::1]:9090/readyz"},
+		{name: "loopback", addr: "127.0.0.1:8080", want: "http://127.0.0.1:8080/readyz"},
+		{name: "disabled", addr: "", err: "http.addr"},
+		{name: "random port", addr: "127.0.0.1:0", err: "fixed port"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := service.ProbeURL(tc.addr, "/readyz")
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want one naming %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Errorf("ProbeURL(%q) = %q, %v; want %q", tc.addr, got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestProbe(t *testing.T) {
+	t.Parallel()
+	_, _, base := served(t, "clean", nil)
+	ctx := natstest.Context(t)
+	if err := service.Probe(ctx, base+"/readyz"); err != nil {
+		t.Errorf("probe of a ready worker: %v", err)
+	}
+	if err := service.Probe(ctx, base+"/nothing"); err == nil {
+		t.Errorf("probe of a missing path passed")
+	}
+}
