@@ -52,7 +52,9 @@ func served(t *testing.T, name string, checks func(ctx context.Context, cfg conf
 	}
 	bound := make(chan string, 1)
 	served := make(chan error, 1)
-	go func() { served <- service.Serve(ctx, cfg.HTTP.Addr, service.Handler(rt.Registry, rt.Checks), quiet(), func(a string) { bound <- a }) }()
+	go func() {
+		served <- service.Serve(ctx, cfg.HTTP.Addr, service.Handler(rt.Registry, rt.Checks), quiet(), func(a string) { bound <- a })
+	}()
 	select {
 	case addr := <-bound:
 		return srv, rt, "http://" + addr
