@@ -47,6 +47,9 @@ func readCookbook(fsys fs.FS) ([]Query, error) {
 		if m == nil {
 			return nil, fmt.Errorf("cookbook file %q: want NN-name.sql", e.Name())
 		}
+		if want := fmt.Sprintf("%02d", len(out)+1); m[1] != want {
+			return nil, fmt.Errorf("cookbook file %q: numbers must run 01, 02, ...; want %s", e.Name(), want)
+		}
 		text, err := fs.ReadFile(fsys, path.Join("cookbook", e.Name()))
 		if err != nil {
 			return nil, fmt.Errorf("read cookbook %s: %w", e.Name(), err)

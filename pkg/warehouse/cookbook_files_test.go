@@ -28,6 +28,7 @@ func TestReadCookbookFiles(t *testing.T) {
 			},
 			want: []warehouse.Query{{Name: "a", Title: "A", SQL: "SELECT 1"}, {Name: "b", Title: "B", SQL: "SELECT 2"}},
 		},
+		{name: "gap in numbers", files: fstest.MapFS{"cookbook/01-a.sql": {Data: []byte("-- A\nSELECT 1\n")}, "cookbook/03-c.sql": {Data: []byte("-- C\nSELECT 3\n")}}, wantErr: true},
 		{name: "no title", files: fstest.MapFS{"cookbook/01-a.sql": {Data: []byte("SELECT 1\n")}}, wantErr: true},
 		{name: "unnumbered", files: fstest.MapFS{"cookbook/a.sql": {Data: []byte("-- A\nSELECT 1\n")}}, wantErr: true},
 		{name: "two statements", files: fstest.MapFS{"cookbook/01-a.sql": {Data: []byte("-- A\nSELECT 1;\nSELECT 2;\n")}}, wantErr: true},
