@@ -1,6 +1,7 @@
-// Package fetch turns local files, folders and dumps into raw articles. It
-// reads bytes and splits dumps into records; decoding and parsing belong to
-// clean, so a raw article is exactly what the source held.
+// Package fetch turns feeds, web pages, local files, folders, dumps and
+// standard input into raw articles, published once each. It reads bytes and
+// splits dumps into records; decoding and parsing belong to clean, so a raw
+// article is exactly what the source held.
 package fetch
 
 import (
@@ -66,6 +67,9 @@ func (o Options) now() time.Time {
 func Files(paths ...string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
+		if p == StdinPath {
+			continue // read by the runner, not listed
+		}
 		info, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("stat %s: %w", p, err)
@@ -112,11 +116,37 @@ func ReadFile(src Source, path string, o Options) (raws []article.Raw, rejected 
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	if isDump(data) {
+	return readData(src, path, uri, data, o)
+}
+
+// ReadStdin reads standard input (or any stream) like a file named "-": one
+// article, a Sogou dump or JSON Lines.
+func ReadStdin(src Source, in io.Reader, o Options) (raws []article.Raw, rejected []Rejected, err error) {
+	data, err := io.ReadAll(io.LimitReader(in, o.maxBytes()*dumpFactor+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read standard input: %w", err)
+	}
+	return readData(src, StdinPath, StdinURI, data, o)
+}
+
+// StdinPath is the path that stands for standard input; StdinURI is the URI
+// of what is read from it (a JSON Lines record with a url keeps its url).
+const (
+	StdinPath = "-"
+	StdinURI  = "stdin:"
+)
+
+func readData(src Source, path, uri string, data []byte, o Options) (raws []article.Raw, rejected []Rejected, err error) {
+	dump, jsonl := isDump(data), isJSONL(path, data)
+	if dump || jsonl {
 		if int64(len(data)) > o.maxBytes()*dumpFactor {
 			return nil, nil, fmt.Errorf("%s: dump %w (%d bytes)", path, ErrTooLarge, o.maxBytes()*dumpFactor)
 		}
-		raws, rejected = splitDump(src, uri, data, o)
+		if dump {
+			raws, rejected = splitDump(src, uri, data, o)
+		} else {
+			raws, rejected = splitJSONL(src, uri, data, o)
+		}
 		return raws, rejected, nil
 	}
 	if int64(len(data)) > o.maxBytes() {
@@ -126,7 +156,7 @@ func ReadFile(src Source, path string, o Options) (raws []article.Raw, rejected 
 		return nil, nil, fmt.Errorf("%s: empty file", path)
 	}
 	r := newRaw(src, uri, detectFormat(path, data), data, o)
-	if r.Format == article.FormatText {
+	if r.Format == article.FormatText && path != StdinPath {
 		if title := titleFromName(path); title != "" {
 			r.Meta = map[string]string{"title": title}
 		}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -19,7 +19,8 @@ import (
 )
 
 // SeenBucket is the JetStream key-value bucket that remembers, per source and
-// URI, the id of the version last published. It lives in JetStream rather
+// URI, the id of the version last published (and, under prefixed keys, HTTP
+// validators and completely read files). It lives in JetStream rather
 // than a local file so that restarts and several fetch instances share it.
 const SeenBucket = "casewire_fetch_seen"
 
@@ -34,7 +35,7 @@ type Publisher struct {
 func NewPublisher(ctx context.Context, js jetstream.JetStream, replicas int, log *slog.Logger) (*Publisher, error) {
 	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket:      SeenBucket,
-		Description: "casewire fetch: last published raw id per source and URI",
+		Description: "casewire fetch: last published raw id per source and URI, HTTP validators, files read",
 		History:     1,
 		Replicas:    max(replicas, 1),
 	})
@@ -48,8 +49,104 @@ func NewPublisher(ctx context.Context, js jetstream.JetStream, replicas int, log
 }
 
 func seenKey(r article.Raw) string {
-	h := sha256.Sum256([]byte(r.Source + "\x00" + r.URI))
-	return hex.EncodeToString(h[:20])
+	return stateKey("", r.Source, r.URI)
+}
+
+// stateKey is a bucket key for something a source knows about: the
+// published version of a URI (no prefix, the original layout), the HTTP
+// validators of a URL ("http."), the last complete read of a file ("file.").
+func stateKey(prefix, source, id string) string {
+	h := sha256.Sum256([]byte(source + "\x00" + id))
+	return prefix + hex.EncodeToString(h[:20])
+}
+
+// goneMark is the seen value of a URI given up on (a 404, robots.txt): it is
+// not fetched again when a feed or listing still links to it.
+const goneMark = "gone"
+
+// Known reports whether source published uri before, in any version, or gave
+// it up. Links found in feeds and listings are fetched only when unknown.
+func (p *Publisher) Known(ctx context.Context, source, uri string) (bool, error) {
+	_, err := p.seen.Get(ctx, stateKey("", source, uri))
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, jetstream.ErrKeyNotFound):
+		return false, nil
+	}
+	return false, fmt.Errorf("read seen state of %s: %w", uri, err)
+}
+
+// GiveUp dead-letters uri and remembers not to fetch it again.
+func (p *Publisher) GiveUp(ctx context.Context, source, uri string, cause error) error {
+	if err := p.Reject(ctx, uri, cause); err != nil {
+		return err
+	}
+	if _, err := p.seen.Put(ctx, stateKey("", source, uri), []byte(goneMark)); err != nil {
+		return fmt.Errorf("record seen state of %s: %w", uri, err)
+	}
+	return nil
+}
+
+// getJSON reads a JSON state value; a missing key leaves v untouched.
+func (p *Publisher) getJSON(ctx context.Context, key string, v any) (bool, error) {
+	e, err := p.seen.Get(ctx, key)
+	switch {
+	case errors.Is(err, jetstream.ErrKeyNotFound):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("read state %s: %w", key, err)
+	}
+	if err := json.Unmarshal(e.Value(), v); err != nil {
+		return false, nil // an unreadable old value is as good as none
+	}
+	return true, nil
+}
+
+func (p *Publisher) putJSON(ctx context.Context, key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode state %s: %w", key, err)
+	}
+	if _, err := p.seen.Put(ctx, key, data); err != nil {
+		return fmt.Errorf("write state %s: %w", key, err)
+	}
+	return nil
+}
+
+// Validators returns the ETag and Last-Modified last seen for url. They live
+// in the bucket, not a local file, so every fetch instance sends them.
+func (p *Publisher) Validators(ctx context.Context, source, url string) (Validators, error) {
+	var v Validators
+	_, err := p.getJSON(ctx, stateKey("http.", source, url), &v)
+	return v, err
+}
+
+// SaveValidators records url's validators, after what it held was published.
+func (p *Publisher) SaveValidators(ctx context.Context, source, url string, v Validators) error {
+	if v == (Validators{}) {
+		return nil
+	}
+	return p.putJSON(ctx, stateKey("http.", source, url), v)
+}
+
+// fileRecord is the last complete read of a file.
+type fileRecord struct {
+	Size    int64 `json:"size"`
+	ModNano int64 `json:"mod"`
+}
+
+// fileDone reports whether path was read completely, and everything in it
+// published, with this size and modification time: a resumed backfill
+// skips it without reading it.
+func (p *Publisher) fileDone(ctx context.Context, source, path string, fs fileState) (bool, error) {
+	var rec fileRecord
+	ok, err := p.getJSON(ctx, stateKey("file.", source, fileURI(path)), &rec)
+	return ok && rec == fileRecord{Size: fs.size, ModNano: fs.mod.UnixNano()}, err
+}
+
+func (p *Publisher) markFile(ctx context.Context, source, path string, fs fileState) error {
+	return p.putJSON(ctx, stateKey("file.", source, fileURI(path)), fileRecord{Size: fs.size, ModNano: fs.mod.UnixNano()})
 }
 
 // Publish sends r unless this exact version was published before. A changed
@@ -95,113 +192,3 @@ func (p *Publisher) Reject(ctx context.Context, uri string, cause error) error {
 	return nil
 }
 
-// Stats counts one pass over the inputs.
-type Stats struct {
-	Files     int
-	Articles  int // raw articles read
-	Published int // of which new or changed
-	Rejected  int
-	Bytes     int64
-}
-
-// Runner reads paths into the pipeline, once or continuously.
-type Runner struct {
-	Source   Source
-	Paths    []string
-	Options  Options
-	Pub      *Publisher
-	Interval time.Duration // watch: time between scans; default 2s
-	Log      *slog.Logger
-
-	known map[string]fileState
-}
-
-type fileState struct {
-	size int64
-	mod  time.Time
-}
-
-// Scan reads every file not read before, or changed since, and publishes it.
-func (r *Runner) Scan(ctx context.Context) (Stats, error) {
-	var st Stats
-	if r.known == nil {
-		r.known = map[string]fileState{}
-	}
-	files, err := Files(r.Paths...)
-	if err != nil {
-		return st, err
-	}
-	for _, path := range files {
-		if err := ctx.Err(); err != nil {
-			return st, err
-		}
-		info, err := os.Stat(path)
-		if err != nil {
-			continue // removed since listed
-		}
-		fs := fileState{size: info.Size(), mod: info.ModTime()}
-		if r.known[path] == fs {
-			continue
-		}
-		st.Files++
-		st.Bytes += info.Size()
-		raws, rejected, err := ReadFile(r.Source, path, r.Options)
-		if err != nil {
-			rejected = append(rejected, Rejected{URI: fileURI(path), Err: err})
-		}
-		for _, rej := range rejected {
-			st.Rejected++
-			if err := r.Pub.Reject(ctx, rej.URI, rej.Err); err != nil {
-				return st, err
-			}
-		}
-		for _, raw := range raws {
-			st.Articles++
-			ok, err := r.Pub.Publish(ctx, raw)
-			if err != nil {
-				return st, err
-			}
-			if ok {
-				st.Published++
-			}
-		}
-		r.known[path] = fs
-	}
-	return st, nil
-}
-
-// Watch scans until ctx ends, calling report after each scan that found
-// something.
-func (r *Runner) Watch(ctx context.Context, report func(Stats)) error {
-	interval := r.Interval
-	if interval <= 0 {
-		interval = 2 * time.Second
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		st, err := r.Scan(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
-			// A passing NATS outage: log, and try again next tick.
-			r.log().Error("scan", "stage", topology.StageFetch, "err", err)
-		}
-		if report != nil && st.Files > 0 {
-			report(st)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
-}
-
-func (r *Runner) log() *slog.Logger {
-	if r.Log == nil {
-		return slog.Default()
-	}
-	return r.Log
-}

@@ -3,27 +3,54 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"os"
+	"regexp"
 	"sync"
 
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/fetch"
 )
 
-// FetchRunners builds one runner per configured source.
+// FetchRunners builds one runner per configured source. The web client is
+// shared, so the per-host rate limit and robots.txt cache span sources.
 func FetchRunners(ctx context.Context, env Env) ([]*fetch.Runner, error) {
 	pub, err := fetch.NewPublisher(ctx, env.JS, env.Config.Streams.Replicas, env.Log)
 	if err != nil {
 		return nil, err
 	}
+	fc := env.Config.Fetch
+	var web *fetch.Web
+	progress := fetch.NewProgress(os.Stderr, env.Log)
 	var rs []*fetch.Runner
-	for _, s := range env.Config.Fetch.Sources {
+	for i, s := range fc.Sources {
+		var pattern *regexp.Regexp
+		if s.LinkPattern != "" {
+			if pattern, err = regexp.Compile(s.LinkPattern); err != nil {
+				return nil, fmt.Errorf("fetch.sources[%d].link_pattern: %w", i, err)
+			}
+		}
+		if len(s.Feeds)+len(s.Pages) > 0 && web == nil {
+			web = fetch.NewWeb(WebOptions(fc), env.Log)
+		}
+		interval := s.Interval
+		if interval <= 0 {
+			interval = fc.PollInterval
+		}
 		rs = append(rs, &fetch.Runner{
-			Source:   fetch.Source{Name: s.Name, Outlet: s.Outlet, Region: s.Region, Charset: s.Charset},
-			Paths:    s.Paths,
-			Options:  fetch.Options{MaxBytes: env.Config.Fetch.MaxBytes},
-			Pub:      pub,
-			Interval: env.Config.Fetch.WatchInterval,
-			Log:      env.Log,
+			Source:       fetch.Source{Name: s.Name, Outlet: s.Outlet, Region: s.Region, Charset: s.Charset},
+			Paths:        s.Paths,
+			Feeds:        s.Feeds,
+			Pages:        s.Pages,
+			LinkPattern:  pattern,
+			FeedContent:  s.FeedContent,
+			AllowPrivate: s.AllowPrivate,
+			Web:          web,
+			Options:      fetch.Options{MaxBytes: fc.MaxBytes},
+			Pub:          pub,
+			Interval:     fc.WatchInterval,
+			PollInterval: interval,
+			Progress:     progress,
+			Log:          env.Log,
 		})
 	}
 	if len(rs) == 0 {
@@ -32,12 +59,32 @@ func FetchRunners(ctx context.Context, env Env) ([]*fetch.Runner, error) {
 	return rs, nil
 }
 
+// WebOptions maps the fetch configuration onto the web client's options.
+func WebOptions(fc config.Fetch) fetch.WebOptions {
+	ua := fc.UserAgent
+	if ua == "" {
+		ua = fetch.DefaultUserAgent(fc.ContactURL)
+	}
+	retries := fc.Retries
+	if retries == 0 {
+		retries = -1 // configured 0 means none, not the default
+	}
+	redirects := fc.MaxRedirects
+	if redirects == 0 {
+		redirects = -1
+	}
+	return fetch.WebOptions{
+		UserAgent: ua, Timeout: fc.Timeout, Retries: retries, HostDelay: fc.HostDelay,
+		MaxRedirects: redirects, MaxBytes: fc.MaxBytes,
+	}
+}
+
 // ScanAll runs one pass over every source.
 func ScanAll(ctx context.Context, rs []*fetch.Runner) (fetch.Stats, error) {
 	var total fetch.Stats
 	for _, r := range rs {
 		st, err := r.Scan(ctx)
-		total = add(total, st)
+		total = total.Add(st)
 		if err != nil {
 			return total, fmt.Errorf("source %s: %w", r.Source.Name, err)
 		}
@@ -52,15 +99,12 @@ func WatchAll(ctx context.Context, env Env, rs []*fetch.Runner) {
 		wg.Go(func() {
 			r.Watch(ctx, func(st fetch.Stats) {
 				env.Log.Info("fetched", "stage", "fetch", "source", r.Source.Name, "files", st.Files,
-					"articles", st.Articles, "published", st.Published, "rejected", st.Rejected)
+					"articles", st.Articles, "published", st.Published, "rejected", st.Rejected,
+					"requests", st.Requests, "not_modified", st.NotModified, "errors", st.Errors)
 			})
 		})
 	}
 	wg.Wait()
-}
-
-func add(a, b fetch.Stats) fetch.Stats {
-	return fetch.Stats{Files: a.Files + b.Files, Articles: a.Articles + b.Articles, Published: a.Published + b.Published, Rejected: a.Rejected + b.Rejected, Bytes: a.Bytes + b.Bytes}
 }
 
 // SourceFromArgs is the source used when paths are given on the command line.

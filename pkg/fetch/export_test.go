@@ -1,0 +1,4 @@
+package fetch
+
+// Internal exposes the address policy to the tests.
+var Internal = internal

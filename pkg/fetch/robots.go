@@ -1,0 +1,88 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/temoto/robotstxt"
+)
+
+// robotsCache keeps each host's robots.txt for a while, so checking a URL
+// costs a request only once per host and TTL.
+type robotsCache struct {
+	web *Web
+	ttl time.Duration
+
+	mu      sync.Mutex
+	entries map[string]robotsEntry // by scheme://host
+}
+
+type robotsEntry struct {
+	group   *robotstxt.Group
+	expires time.Time
+}
+
+func newRobotsCache(w *Web, ttl time.Duration) *robotsCache {
+	return &robotsCache{web: w, ttl: ttl, entries: map[string]robotsEntry{}}
+}
+
+// agent is the product token of the User-Agent, the name robots.txt groups
+// are matched against ("casewire").
+func (c *robotsCache) agent() string {
+	a, _, _ := strings.Cut(c.web.opt.UserAgent, "/")
+	return strings.TrimSpace(a)
+}
+
+// allowed reports whether robots.txt lets casewire fetch u. A missing
+// robots.txt (4xx) allows everything; a failing one (5xx) allows nothing,
+// the conservative reading robotstxt.FromStatusAndBytes implements.
+func (c *robotsCache) allowed(ctx context.Context, u *url.URL, allowPrivate bool) (bool, error) {
+	if u.Path == "/robots.txt" {
+		return true, nil
+	}
+	key := u.Scheme + "://" + u.Host
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	c.mu.Unlock()
+	if !ok || time.Now().After(e.expires) {
+		g, err := c.load(ctx, key, allowPrivate)
+		if err != nil {
+			return false, err
+		}
+		e = robotsEntry{group: g, expires: time.Now().Add(c.ttl)}
+		c.mu.Lock()
+		c.entries[key] = e
+		c.mu.Unlock()
+	}
+	return e.group.Test(u.EscapedPath()), nil
+}
+
+func (c *robotsCache) load(ctx context.Context, base string, allowPrivate bool) (*robotstxt.Group, error) {
+	u, err := url.Parse(base + "/robots.txt")
+	if err != nil {
+		return nil, fmt.Errorf("robots.txt of %s: %w", base, err)
+	}
+	status := 200
+	var body []byte
+	res, err := c.web.getRetry(ctx, u, allowPrivate, Validators{})
+	var he *HTTPError
+	switch {
+	case errors.As(err, &he):
+		status = he.Status
+	case err != nil:
+		return nil, fmt.Errorf("robots.txt of %s: %w", base, err)
+	default:
+		body = res.Body
+	}
+	data, err := robotstxt.FromStatusAndBytes(status, body)
+	if err != nil {
+		// An unparsable file says nothing we can follow: treat as absent.
+		data, _ = robotstxt.FromStatusAndBytes(404, nil)
+	}
+	return data.FindGroup(c.agent()), nil
+}
