@@ -216,6 +216,16 @@ func isMoney(unit string) bool {
 // negations before a measure deny it: 两名打人者还未抓获.
 var negations = []rune("未没无不")
 
+// personEnds end words for people: 警察, 学员, 伤者, 民警, 学生, 民工.
+const personEnds = "察员者人警民生工师客手"
+
+// isNegationIdiom tells words with a negation character that deny nothing:
+// 32人不治身亡, 抢救无效死亡, 不同程度受伤, 不幸遇难.
+func isNegationIdiom(text []rune, j int) bool {
+	w := string(text[j:min(len(text), j+2)])
+	return w == "不治" || w == "无效" || w == "不同" || w == "不幸"
+}
+
 // pickIndicator chooses the measure of n within its clause c.
 func (x *Extractor) pickIndicator(d *doc, c span, n number) (hit, bool) {
 	afterStrong, okAS := x.after(d, c, n, true)
@@ -257,7 +267,8 @@ func (x *Extractor) after(d *doc, c span, n number, strong bool) (hit, bool) {
 			continue
 		}
 		e := k + len([]rune(w))
-		if isModifier(text, e) {
+		if isModifier(text, e) && !(k == n.End && strong && !x.hasBefore(d, c, n)) {
+			// 救出5名被困人员: 被困 describes; 4名受伤人员正在救治: it counts.
 			k = e - 1
 			continue
 		}
@@ -267,14 +278,20 @@ func (x *Extractor) after(d *doc, c span, n number, strong bool) (hit, bool) {
 		if d.hasVerb(n.End, k) {
 			return hit{}, false // 3名刑警又前往南昌开展抓捕: another verb rules the number
 		}
-		for _, r := range text[max(n.End, k-3):k] {
-			if strings.ContainsRune(string(negations), r) {
+		for j := max(n.End, k-3); j < k; j++ {
+			if strings.ContainsRune(string(negations), text[j]) && !isNegationIdiom(text, j) {
 				return hit{}, false // 两名打人者还未抓获: not a count of arrests
 			}
 		}
 		return hit{rule: r, start: k, end: e, after: true}, true
 	}
 	return hit{}, false
+}
+
+// hasBefore tells whether a strong measure stands before n in its clause.
+func (x *Extractor) hasBefore(d *doc, c span, n number) bool {
+	_, ok := x.before(d, c, n.Start, true)
+	return ok
 }
 
 func (x *Extractor) isUnitAt(text []rune, i int) bool {
@@ -582,7 +599,9 @@ func (x *Extractor) factCategory(d *doc, s span, n number, subject string, incid
 func (d *doc) hasVerb(s, e int) bool {
 	for k := d.tokenAt(s); k >= 0 && k < len(d.tokens) && d.tokens[k].Start < e; k++ {
 		t := d.tokens[k]
-		if t.POS == "v" && t.Start >= s && t.End <= e && t.End-t.Start > 1 { // 有, 是 do not count
+		// 有 and 是 do not count, nor words for people the segmenter tags as
+		// verbs (警察/v).
+		if t.POS == "v" && t.Start >= s && t.End <= e && t.End-t.Start > 1 && !isNegationIdiom(d.text, t.Start) && !strings.ContainsRune(personEnds, d.text[t.End-1]) {
 			return true
 		}
 	}
