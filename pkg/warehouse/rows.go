@@ -10,14 +10,18 @@ import (
 	"github.com/casewire/casewire/pkg/article"
 )
 
-// Unknown is the sentinel for a date the source or the extractor did not give:
-// ClickHouse's day zero. Views and cookbook queries test "> Unknown".
-var Unknown = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+// UnknownDate is stored for a date the source or the extractor did not give:
+// ClickHouse's day zero, not NULL. Views and cookbook queries test
+// "> '1970-01-01'".
+const UnknownDate = "1970-01-01"
+
+func unknown() time.Time { return time.Unix(0, 0).UTC() }
 
 // lastDate is the last day every supported release can compute with in a Date.
-var lastDate = time.Date(2105, 12, 31, 0, 0, 0, 0, time.UTC)
+func lastDate() time.Time { return time.Date(2105, 12, 31, 0, 0, 0, 0, time.UTC) }
 
-var china = time.FixedZone("CST", 8*3600)
+// chinaTime is the zone of the contract's publication times.
+func chinaTime() *time.Location { return time.FixedZone("CST", 8*3600) }
 
 // ErrBadData marks rows refused before they reach ClickHouse; they are
 // returned in Write's rejected map like the rows the server refuses.
@@ -201,19 +205,19 @@ func entityRow(en *article.Entity, e *article.Extracted, published, ingested tim
 }
 
 // parsePublished reads "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (China time)
-// into a Date and a DateTime; empty is Unknown for both.
+// into a Date and a DateTime; empty is the unknown date for both.
 func parsePublished(s string) (day, at time.Time, err error) {
 	if s == "" {
-		return Unknown, Unknown, nil
+		return unknown(), unknown(), nil
 	}
 	if len(s) == len("2006-01-02") {
 		day, err := parseDate(s, "published")
 		if err != nil {
 			return time.Time{}, time.Time{}, err
 		}
-		return day, time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, china), nil
+		return day, time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, chinaTime()), nil
 	}
-	at, err = time.ParseInLocation("2006-01-02T15:04:05", s, china)
+	at, err = time.ParseInLocation("2006-01-02T15:04:05", s, chinaTime())
 	if err != nil {
 		return time.Time{}, time.Time{}, fmt.Errorf("published %q: want YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS", s)
 	}
@@ -224,17 +228,17 @@ func parsePublished(s string) (day, at time.Time, err error) {
 	return day, at, nil
 }
 
-// parseDate reads YYYY-MM-DD; empty is Unknown. Dates a Date column cannot
+// parseDate reads YYYY-MM-DD; empty is the unknown date. Dates a Date column cannot
 // hold are refused rather than wrapped around.
 func parseDate(s, what string) (time.Time, error) {
 	if s == "" {
-		return Unknown, nil
+		return unknown(), nil
 	}
 	d, err := time.Parse("2006-01-02", s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%s %q: want YYYY-MM-DD", what, s)
 	}
-	if !d.After(Unknown) || d.After(lastDate) {
+	if !d.After(unknown()) || d.After(lastDate()) {
 		return time.Time{}, fmt.Errorf("%s %s outside 1970-01-02..2105-12-31", what, s)
 	}
 	return d, nil
@@ -251,8 +255,8 @@ func offset(v int, what string) (uint32, error) {
 // informational, so an odd clock is not worth refusing an article for.
 func clampDateTime(t time.Time) time.Time {
 	switch {
-	case t.Before(Unknown):
-		return Unknown
+	case t.Before(unknown()):
+		return unknown()
 	case t.Unix() > math.MaxUint32:
 		return time.Unix(math.MaxUint32, 0).UTC()
 	}
