@@ -3,8 +3,8 @@ package fetch_test
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"net/http/httptest"
+	"regexp"
 	"sync"
 	"testing"
 	"time"

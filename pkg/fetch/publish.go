@@ -191,4 +191,3 @@ func (p *Publisher) Reject(ctx context.Context, uri string, cause error) error {
 	p.log.Warn("rejected", "stage", topology.StageFetch, "uri", uri, "err", cause)
 	return nil
 }
-

@@ -72,6 +72,18 @@ func (r *Runner) notifications(ctx context.Context) (<-chan struct{}, func()) {
 			r.log().Warn("watch folder", "source", r.Source.Name, "dir", dir, "err", err)
 		}
 	}
+	// fsnotify is not recursive: each folder is watched on its own.
+	addTree := func(root string) {
+		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err == nil && d.IsDir() {
+				if path != root && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				add(path)
+			}
+			return nil
+		})
+	}
 	for _, p := range r.Paths {
 		if p == StdinPath {
 			continue
@@ -83,16 +95,7 @@ func (r *Runner) notifications(ctx context.Context) (<-chan struct{}, func()) {
 		case !info.IsDir():
 			add(filepath.Dir(p))
 		default:
-			// fsnotify is not recursive: each folder is watched on its own.
-			filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
-				if err == nil && d.IsDir() {
-					if path != p && strings.HasPrefix(d.Name(), ".") {
-						return filepath.SkipDir
-					}
-					add(path)
-				}
-				return nil
-			})
+			addTree(p)
 		}
 	}
 	out := make(chan struct{}, 1)
@@ -108,8 +111,10 @@ func (r *Runner) notifications(ctx context.Context) (<-chan struct{}, func()) {
 					return
 				}
 				if ev.Has(fsnotify.Create) {
+					// A whole tree (mkdir -p, a moved-in folder) may appear
+					// before its top is watched.
 					if info, err := os.Stat(ev.Name); err == nil && info.IsDir() && !strings.HasPrefix(filepath.Base(ev.Name), ".") {
-						add(ev.Name)
+						addTree(ev.Name)
 					}
 				}
 				if ev.Has(fsnotify.Chmod) {
