@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -129,17 +131,24 @@ func report(ctx context.Context, out io.Writer, st fetch.Stats, took time.Durati
 		st.Files, float64(st.Bytes)/1024, st.Articles, st.Published, st.Rejected)
 	if dl, err := pipeline.DeadLetters(ctx, env.JS); err == nil {
 		var total uint64
-		for _, n := range dl {
+		var per []string
+		for stage, n := range dl {
 			total += n
+			per = append(per, fmt.Sprintf("%s %d", stage, n))
 		}
-		fmt.Fprintf(out, "  dead letters: %d %v\n", total, dl)
+		sort.Strings(per)
+		if total == 0 {
+			fmt.Fprintln(out, "  dead letters: none")
+		} else {
+			fmt.Fprintf(out, "  dead letters: %d (%s); see casewire dlq list\n", total, strings.Join(per, ", "))
+		}
 	}
 	o, err := overview.Read(ctx, conn, cfg.ClickHouse.Database, 15)
 	if err != nil {
 		fmt.Fprintf(out, "  could not read ClickHouse: %v\n", err)
 		return
 	}
-	fmt.Fprintf(out, "  ClickHouse at %s\n\n", cfg.ClickHouse.Addr)
+	fmt.Fprintf(out, "  ClickHouse at %s, database %s\n\n", cfg.ClickHouse.Addr, cfg.ClickHouse.Database)
 	o.Write(out)
 }
 

@@ -37,7 +37,7 @@ func TestRunOnce(t *testing.T) {
 	for _, want := range []string{
 		"pipeline caught up",
 		"1 raw articles, 1 new, 0 rejected",
-		"dead letters: 0",
+		"dead letters: none",
 		"ClickHouse database " + db + ": 3 articles",
 		"立案", "乌海市",
 	} {
