@@ -3,7 +3,8 @@
 //
 // The server is the one named by CLICKHOUSE_ADDR (host:port of the native
 // protocol) or, when that is unset, the repository's local server, which
-// scripts/clickhouse.sh installs and starts once per test binary. A test that
+// scripts/clickhouse.sh installs and starts once per test binary and leaves
+// running for the next run (scripts/clickhouse.sh stop stops it). A test that
 // cannot get a server fails: integration tests must not silently skip in CI.
 package chtest
 

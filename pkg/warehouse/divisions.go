@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Division is one administrative division (GB/T 2260) for the divisions
@@ -19,7 +20,7 @@ var divisionColumns = []string{
 // LoadDivisions loads (or reloads) divisions; a division loaded again
 // replaces its earlier row in v_divisions.
 func (w *Writer) LoadDivisions(ctx context.Context, divisions []Division) error {
-	loadedAt := w.now().UTC().Truncate(1e9)
+	loadedAt := w.now().UTC().Truncate(time.Second)
 	rows := make([][]any, 0, len(divisions))
 	for _, d := range divisions {
 		if d.Code == "" {
