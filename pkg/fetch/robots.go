@@ -18,8 +18,9 @@ type robotsCache struct {
 	web *Web
 	ttl time.Duration
 
-	mu      sync.Mutex
-	entries map[string]robotsEntry // by scheme://host
+	mu       sync.Mutex
+	entries  map[string]robotsEntry   // by scheme://host
+	inflight map[string]chan struct{} // loads under way, so sources on one host ask once
 }
 
 type robotsEntry struct {
@@ -28,7 +29,7 @@ type robotsEntry struct {
 }
 
 func newRobotsCache(w *Web, ttl time.Duration) *robotsCache {
-	return &robotsCache{web: w, ttl: ttl, entries: map[string]robotsEntry{}}
+	return &robotsCache{web: w, ttl: ttl, entries: map[string]robotsEntry{}, inflight: map[string]chan struct{}{}}
 }
 
 // agent is the product token of the User-Agent, the name robots.txt groups
@@ -46,20 +47,38 @@ func (c *robotsCache) allowed(ctx context.Context, u *url.URL, allowPrivate bool
 		return true, nil
 	}
 	key := u.Scheme + "://" + u.Host
-	c.mu.Lock()
-	e, ok := c.entries[key]
-	c.mu.Unlock()
-	if !ok || time.Now().After(e.expires) {
-		g, err := c.load(ctx, key, allowPrivate)
-		if err != nil {
-			return false, err
-		}
-		e = robotsEntry{group: g, expires: time.Now().Add(c.ttl)}
+	for {
 		c.mu.Lock()
-		c.entries[key] = e
+		e, ok := c.entries[key]
+		if ok && time.Now().Before(e.expires) {
+			c.mu.Unlock()
+			return e.group.Test(u.EscapedPath()), nil
+		}
+		wait, loading := c.inflight[key]
+		if !loading {
+			done := make(chan struct{})
+			c.inflight[key] = done
+			c.mu.Unlock()
+			g, err := c.load(ctx, key, allowPrivate)
+			c.mu.Lock()
+			delete(c.inflight, key)
+			if err == nil {
+				c.entries[key] = robotsEntry{group: g, expires: time.Now().Add(c.ttl)}
+			}
+			c.mu.Unlock()
+			close(done)
+			if err != nil {
+				return false, err
+			}
+			return g.Test(u.EscapedPath()), nil
+		}
 		c.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-wait:
+		}
 	}
-	return e.group.Test(u.EscapedPath()), nil
 }
 
 func (c *robotsCache) load(ctx context.Context, base string, allowPrivate bool) (*robotstxt.Group, error) {

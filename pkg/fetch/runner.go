@@ -135,7 +135,7 @@ func (r *Runner) watchWeb(ctx context.Context, report func(Stats)) {
 		if err != nil {
 			r.log().Error("poll", "stage", topology.StageFetch, "source", r.Source.Name, "err", err)
 		}
-		if report != nil && st.Requests+st.Errors > 0 {
+		if report != nil && st.Articles+st.Rejected+st.Errors > 0 {
 			report(st)
 		}
 	}

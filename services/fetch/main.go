@@ -1,5 +1,6 @@
-// Command fetch reads the configured sources (files, folders, dumps) into raw
-// articles on casewire.v1.raw, once each, and keeps watching them.
+// Command fetch reads the configured sources (feeds, web pages, files,
+// folders, dumps, standard input) into raw articles on casewire.v1.raw, once
+// each, and keeps polling and watching them.
 package main
 
 import (
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/fetch"
 	"github.com/casewire/casewire/pkg/pipeline"
@@ -22,13 +24,15 @@ func main() {
 	var source string
 	cmd := service.WorkerCommand(service.WorkerSpec{
 		Name:  "fetch",
-		Short: "Fetch files, folders and dumps into casewire.v1.raw",
-		Long: "fetch reads every source of fetch.sources in the configuration, and the paths given as\n" +
-			"arguments (as one source named by --source), publishes each article once, and keeps\n" +
-			"watching for new and changed files unless --once is given.",
+		Short: "Fetch feeds, web pages, files, folders and dumps into casewire.v1.raw",
+		Long: "fetch reads every source of fetch.sources in the configuration (RSS/Atom feeds, web and\n" +
+			"listing pages, files, folders, Sogou and JSON Lines dumps) and the paths given as\n" +
+			"arguments (as one source named by --source; \"-\" is standard input), publishes each\n" +
+			"article once, and keeps polling feeds and pages and watching folders unless --once is\n" +
+			"given. With --stdio it writes the raw articles of the paths as JSON Lines instead.",
 		Args: cobra.ArbitraryArgs,
-		Stdio: func(ctx context.Context, cfg config.Config, args []string, _ io.Reader, out, errw io.Writer) error {
-			return stdio(cfg, fetch.Source{Name: source}, args, out, errw)
+		Stdio: func(ctx context.Context, cfg config.Config, args []string, in io.Reader, out, errw io.Writer) error {
+			return stdio(cfg, fetch.Source{Name: source}, args, in, out, errw)
 		},
 		Run: func(ctx context.Context, rt *service.Runtime, args []string) error {
 			if len(args) > 0 {
@@ -42,27 +46,44 @@ func main() {
 	os.Exit(service.Main(cmd))
 }
 
-// stdio writes the raw articles of the paths as JSON Lines.
-func stdio(cfg config.Config, src fetch.Source, paths []string, out, errw io.Writer) error {
+// stdio writes the raw articles of the paths as JSON Lines; "-" reads
+// standard input.
+func stdio(cfg config.Config, src fetch.Source, paths []string, in io.Reader, out, errw io.Writer) error {
 	if len(paths) == 0 {
-		return fmt.Errorf("fetch --stdio needs files or folders to read")
+		return fmt.Errorf("fetch --stdio needs files, folders, or - for standard input")
 	}
-	files, err := fetch.Files(paths...)
-	if err != nil {
-		return err
-	}
+	o := fetch.Options{MaxBytes: cfg.Fetch.MaxBytes}
 	failed := 0
-	for _, f := range files {
-		raws, rejected, err := fetch.ReadFile(src, f, fetch.Options{MaxBytes: cfg.Fetch.MaxBytes})
-		if err != nil {
-			rejected = append(rejected, fetch.Rejected{URI: f, Err: err})
-		}
+	emit := func(raws []article.Raw, rejected []fetch.Rejected) error {
 		for _, r := range rejected {
 			failed++
 			fmt.Fprintf(errw, "%s: %v\n", r.URI, r.Err)
 		}
-		if err := stage.WriteLines(out, raws); err != nil {
+		return stage.WriteLines(out, raws)
+	}
+	for _, p := range paths {
+		if p == fetch.StdinPath {
+			raws, rejected, err := fetch.ReadStdin(src, in, o)
+			if err != nil {
+				rejected = append(rejected, fetch.Rejected{URI: fetch.StdinURI, Err: err})
+			}
+			if err := emit(raws, rejected); err != nil {
+				return err
+			}
+			continue
+		}
+		files, err := fetch.Files(p)
+		if err != nil {
 			return err
+		}
+		for _, f := range files {
+			raws, rejected, err := fetch.ReadFile(src, f, o)
+			if err != nil {
+				rejected = append(rejected, fetch.Rejected{URI: f, Err: err})
+			}
+			if err := emit(raws, rejected); err != nil {
+				return err
+			}
 		}
 	}
 	if failed > 0 {
@@ -78,7 +99,9 @@ func run(ctx context.Context, rt *service.Runtime, once bool) error {
 	}
 	if once {
 		st, err := pipeline.ScanAll(ctx, rs)
-		rt.Log.Info("fetched", "files", st.Files, "articles", st.Articles, "published", st.Published, "rejected", st.Rejected)
+		rt.Log.Info("fetched", "files", st.Files, "files_skipped", st.Skipped, "articles", st.Articles,
+			"published", st.Published, "rejected", st.Rejected, "requests", st.Requests,
+			"not_modified", st.NotModified, "errors", st.Errors)
 		return err
 	}
 	pipeline.WatchAll(ctx, rt.Env, rs)
