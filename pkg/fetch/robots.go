@@ -24,7 +24,7 @@ type robotsCache struct {
 }
 
 type robotsEntry struct {
-	group   *robotstxt.Group
+	data    *robotstxt.RobotsData
 	expires time.Time
 }
 
@@ -52,25 +52,25 @@ func (c *robotsCache) allowed(ctx context.Context, u *url.URL, allowPrivate bool
 		e, ok := c.entries[key]
 		if ok && time.Now().Before(e.expires) {
 			c.mu.Unlock()
-			return e.group.Test(u.EscapedPath()), nil
+			return e.data.TestAgent(robotsPath(u), c.agent()), nil
 		}
 		wait, loading := c.inflight[key]
 		if !loading {
 			done := make(chan struct{})
 			c.inflight[key] = done
 			c.mu.Unlock()
-			g, err := c.load(ctx, key, allowPrivate)
+			data, ttl, err := c.load(ctx, key, allowPrivate)
 			c.mu.Lock()
 			delete(c.inflight, key)
 			if err == nil {
-				c.entries[key] = robotsEntry{group: g, expires: time.Now().Add(c.ttl)}
+				c.entries[key] = robotsEntry{data: data, expires: time.Now().Add(ttl)}
 			}
 			c.mu.Unlock()
 			close(done)
 			if err != nil {
 				return false, err
 			}
-			return g.Test(u.EscapedPath()), nil
+			return data.TestAgent(robotsPath(u), c.agent()), nil
 		}
 		c.mu.Unlock()
 		select {
@@ -81,27 +81,45 @@ func (c *robotsCache) allowed(ctx context.Context, u *url.URL, allowPrivate bool
 	}
 }
 
-func (c *robotsCache) load(ctx context.Context, base string, allowPrivate bool) (*robotstxt.Group, error) {
+// load fetches and parses a robots.txt. A server error (read as "disallow
+// all") is trusted for a shorter time than a real answer.
+func (c *robotsCache) load(ctx context.Context, base string, allowPrivate bool) (*robotstxt.RobotsData, time.Duration, error) {
 	u, err := url.Parse(base + "/robots.txt")
 	if err != nil {
-		return nil, fmt.Errorf("robots.txt of %s: %w", base, err)
+		return nil, 0, fmt.Errorf("robots.txt of %s: %w", base, err)
 	}
-	status := 200
+	status, ttl := 200, c.ttl
 	var body []byte
 	res, err := c.web.getRetry(ctx, u, allowPrivate, Validators{})
 	var he *HTTPError
 	switch {
 	case errors.As(err, &he):
 		status = he.Status
+		if he.Temporary() {
+			ttl = min(ttl, 10*time.Minute)
+		}
 	case err != nil:
-		return nil, fmt.Errorf("robots.txt of %s: %w", base, err)
+		return nil, 0, fmt.Errorf("robots.txt of %s: %w", base, err)
 	default:
 		body = res.Body
 	}
 	data, err := robotstxt.FromStatusAndBytes(status, body)
 	if err != nil {
-		// An unparsable file says nothing we can follow: treat as absent.
+		// An unparsable file or odd status says nothing we can follow:
+		// treat it as absent.
 		data, _ = robotstxt.FromStatusAndBytes(404, nil)
 	}
-	return data.FindGroup(c.agent()), nil
+	return data, ttl, nil
+}
+
+// robotsPath is what robots.txt rules match: the path with its query.
+func robotsPath(u *url.URL) string {
+	p := u.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	if u.RawQuery != "" {
+		p += "?" + u.RawQuery
+	}
+	return p
 }
