@@ -143,20 +143,39 @@ func tlsConfig(c config.TLS) (*tls.Config, error) {
 	return tc, nil
 }
 
-// ClickHouseSettings go with every query. ClickHouse 18.16 refuses
-// LowCardinality columns without the first; current releases ignore it.
-func ClickHouseSettings() clickhouse.Settings {
+// LegacySettings go with every query to a server older than 19.1:
+// ClickHouse 18.16 creates LowCardinality columns only with this setting,
+// while current releases refuse it as unknown.
+func LegacySettings() clickhouse.Settings {
 	return clickhouse.Settings{"allow_experimental_low_cardinality_type": 1}
 }
 
 // ClickHouse opens a native-protocol connection (the HTTP protocol of
-// current drivers does not work with ClickHouse 18.16) and checks it.
+// current drivers does not work with ClickHouse 18.16), checks it, and picks
+// the settings the server's version needs.
 func ClickHouse(ctx context.Context, c config.ClickHouse) (driver.Conn, error) {
+	conn, err := dialClickHouse(ctx, c, nil)
+	if err != nil {
+		return nil, err
+	}
+	v, err := conn.ServerVersion()
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("ClickHouse %s server version: %w", c.Addr, err)
+	}
+	if v.Version.Major >= 19 {
+		return conn, nil
+	}
+	conn.Close()
+	return dialClickHouse(ctx, c, LegacySettings())
+}
+
+func dialClickHouse(ctx context.Context, c config.ClickHouse, settings clickhouse.Settings) (driver.Conn, error) {
 	opts := &clickhouse.Options{
 		Addr:        strings.Split(c.Addr, ","),
 		Protocol:    clickhouse.Native,
 		Auth:        clickhouse.Auth{Database: "default", Username: c.User, Password: c.Password},
-		Settings:    ClickHouseSettings(),
+		Settings:    settings,
 		DialTimeout: c.DialTimeout,
 	}
 	if c.TLS.Enabled {
@@ -176,3 +195,6 @@ func ClickHouse(ctx context.Context, c config.ClickHouse) (driver.Conn, error) {
 	}
 	return conn, nil
 }
+
+// ClickHouseSettings is LegacySettings, for callers that dial ClickHouse 18.16 themselves.
+func ClickHouseSettings() clickhouse.Settings { return LegacySettings() }

@@ -5,7 +5,7 @@
 // facts, entities) in ReplacingMergeTree engines keyed on deterministic ids;
 // analysts and dashboards read the v_* views, which keep only the newest
 // extraction of each article and collapse replays, so count() on a view is
-// right at any moment. See docs/analysts.md for the data dictionary.
+// right at any moment. See pkg/warehouse/ANALYSTS.md for the data dictionary.
 //
 // The schema and the cookbook queries run on ClickHouse 18.16 and on current
 // releases: no DateTime64, Map, JSON, CODEC, TTL, skip indexes, window

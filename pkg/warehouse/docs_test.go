@@ -3,14 +3,13 @@ package warehouse_test
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/casewire/casewire/pkg/warehouse"
 )
 
-var analystsDoc = filepath.Join("..", "..", "docs", "analysts.md")
+var analystsDoc = "ANALYSTS.md"
 
 const cookbookMarker = "<!-- Generated from pkg/warehouse/cookbook: cd pkg && go test ./warehouse -run AnalystsDoc -update -->\n"
 
