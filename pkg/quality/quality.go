@@ -18,9 +18,9 @@ import (
 // CleanSummary counts the cleaning of a set of inputs.
 type CleanSummary struct {
 	Files, Raws, Articles int
-	Errors               []string // "uri: error", one per failed input
-	Flags                map[string]int
-	Charsets             map[string]int // "charset (how it was chosen)"
+	Errors                []string // "uri: error", one per failed input
+	Flags                 map[string]int
+	Charsets              map[string]int // "charset (how it was chosen)"
 }
 
 // Clean reads and cleans every file under paths.
