@@ -50,6 +50,7 @@ func (p *Progress) start(source string, files int, total int64) *meter {
 		m.bar = progressbar.NewOptions64(total,
 			progressbar.OptionSetWriter(p.Out),
 			progressbar.OptionShowBytes(true),
+			progressbar.OptionShowCount(),
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionSetWidth(24),
 			progressbar.OptionThrottle(150*time.Millisecond),
