@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -196,6 +197,8 @@ FROM %s.v_facts WHERE indicator = '立案' AND value = 131`, s.db)).Scan(&value,
 		t.Errorf("finance article produced %d facts", n)
 	}
 
+	checkCookbook(t, s)
+
 	// Replaying everything changes nothing analysts see.
 	before := s.counts()
 	if st := s.fetch("乌海公安", "testdata/feed"); st.Published != 0 {
@@ -232,4 +235,53 @@ func mustDeadLetters(t *testing.T, s *stack) map[string]uint64 {
 		t.Fatal(err)
 	}
 	return dl
+}
+
+// checkCookbook runs every cookbook query on what the pipeline loaded: each
+// must run, and the ones about the seed page's Wuhai statistics must find
+// them, traced to their sentence and rolled up to the province.
+func checkCookbook(t *testing.T, s *stack) {
+	t.Helper()
+	results := map[string][]map[string]any{}
+	for _, q := range warehouse.Cookbook() {
+		rows, err := s.conn.Query(context.Background(), q.SQL)
+		if err != nil {
+			t.Errorf("cookbook %s: %v", q.Name, err)
+			continue
+		}
+		cols := rows.ColumnTypes()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			for i, c := range cols {
+				vals[i] = reflect.New(c.ScanType()).Interface()
+			}
+			if err := rows.Scan(vals...); err != nil {
+				t.Fatalf("cookbook %s: scan: %v", q.Name, err)
+			}
+			row := map[string]any{}
+			for i, c := range cols {
+				row[c.Name()] = reflect.ValueOf(vals[i]).Elem().Interface()
+			}
+			results[q.Name] = append(results[q.Name], row)
+		}
+		rows.Close()
+	}
+	found := false
+	for _, r := range results["facts-with-evidence"] {
+		if r["indicator"] == "立案" && r["evidence_text"] == "131起" && r["region_name"] == "乌海市" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("facts-with-evidence lacks the 立案 131起 fact of 乌海市: %v", results["facts-with-evidence"])
+	}
+	found = false
+	for _, r := range results["facts-by-province"] {
+		if r["province"] == "内蒙古自治区" {
+			found = fmt.Sprint(r["statistics"]) != "0"
+		}
+	}
+	if !found {
+		t.Errorf("facts-by-province has no statistics for 内蒙古自治区: %v", results["facts-by-province"])
+	}
 }
