@@ -106,3 +106,8 @@ func str(v any, path ...any) string {
 	s, _ := x.(string)
 	return s
 }
+
+func yamlMarshal(v any) (string, error) {
+	b, err := yaml.Marshal(v)
+	return string(b), err
+}
