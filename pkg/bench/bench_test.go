@@ -1,0 +1,128 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casewire/casewire/pkg/bench"
+	"github.com/casewire/casewire/pkg/benchcorpus"
+	"github.com/casewire/casewire/pkg/chtest"
+	"github.com/casewire/casewire/pkg/config"
+)
+
+func newEngine(tb testing.TB) *bench.Engine {
+	tb.Helper()
+	e, err := bench.NewEngine()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}
+
+// TestSmoke runs every measurement on a tiny corpus with the workers in
+// this process and checks the harness's bookkeeping, never its speed: the
+// speed targets belong to scripts/bench.sh and BENCHMARKS.md.
+func TestSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the extractor and talks to ClickHouse")
+	}
+	e := newEngine(t)
+	ch := config.Default().ClickHouse
+	ch.Addr = chtest.Addr(t)
+	var progress bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rep, err := bench.Run(ctx, e, bench.Config{
+		Articles:     40,
+		Reps:         1,
+		LimitWorkers: []int{1, 0},
+		Extractors:   []int{1},
+		Lengths:      []int{1 << 10},
+		LengthBytes:  8 << 10,
+		LatencyRate:  40,
+		LatencyCount: 20,
+		Timeout:      time.Minute,
+		ClickHouse:   ch,
+		WorkDir:      t.TempDir(),
+		Progress:     &progress,
+	})
+	t.Log(progress.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Corpus.Articles != 40 || rep.Expect.Articles < 40 || rep.Expect.Facts == 0 {
+		t.Errorf("corpus %+v expect %+v", rep.Corpus, rep.Expect)
+	}
+	for n, ls := range rep.Limits {
+		if len(ls) != 1 || ls[0].PerSec() <= 0 || ls[0].Raw != 40 || ls[0].Failed != 0 {
+			t.Errorf("limit with %d workers: %+v", n, ls)
+		}
+	}
+	if len(rep.Segments) != 1 || rep.Segments[0].StageMBPerSec() <= 0 {
+		t.Errorf("segment: %+v", rep.Segments)
+	}
+	p := rep.Pipes[1]
+	if len(p) != 1 || !p[0].Complete() || p[0].PerSec() <= 0 || p[0].Dead != 0 {
+		t.Fatalf("pipeline: %+v", p)
+	}
+	if len(rep.Ratios) != 1 || rep.Ratios[0] <= 0 {
+		t.Errorf("ratios %v", rep.Ratios)
+	}
+	if l := rep.Lengths[1<<10]; len(l) != 1 || l[0].Raw != 8 {
+		t.Errorf("length pass: %+v", l)
+	}
+	if lat := rep.Latency; lat == nil || lat.Arrived != lat.Sent || lat.Sent != 20 || lat.P50 <= 0 || lat.P99 < lat.P50 {
+		t.Errorf("latency: %+v", rep.Latency)
+	}
+	var md bytes.Buffer
+	rep.Markdown(&md)
+	for _, want := range []string{"| limit: clean + extract", "| pipeline: fetch", "| 1 KB |", "p99"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, md.String())
+		}
+	}
+}
+
+// BenchmarkLimit is the limit as a go test benchmark: clean + extract of a
+// generated corpus, one goroutine per core, and the bare segmenter on the
+// same articles in the same run (profile it with -cpuprofile).
+func BenchmarkLimit(b *testing.B) {
+	e := newEngine(b)
+	g, err := benchcorpus.New(benchcorpus.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	st, err := g.Write(dir, 500)
+	if err != nil {
+		b.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.BodyBytes)
+	var ext, seg time.Duration
+	var n int
+	b.ResetTimer()
+	for b.Loop() {
+		for _, work := range []bench.Work{bench.WorkExtract, bench.WorkSegment} {
+			r, err := e.Limit(context.Background(), files, g.Source(), work, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if work == bench.WorkExtract {
+				ext += r.Wall
+				n += r.Raw
+			} else {
+				seg += r.Wall
+			}
+		}
+	}
+	b.ReportMetric(float64(n)/ext.Seconds(), "articles/s")
+	b.ReportMetric(float64(n)/seg.Seconds(), "segment-articles/s")
+}

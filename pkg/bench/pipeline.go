@@ -1,0 +1,402 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/natsembed"
+	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/stage"
+	"github.com/casewire/casewire/pkg/topology"
+	"github.com/casewire/casewire/pkg/warehouse"
+)
+
+// Stack is one round's infrastructure: a fresh JetStream server (in this
+// process, on loopback, its own store) and a fresh ClickHouse database.
+type Stack struct {
+	Admin    driver.Conn
+	Database string
+	CH       config.ClickHouse
+	URL      string
+	JS       jetstream.JetStream
+	WorkDir  string
+	Log      *slog.Logger
+
+	srv *server.Server
+	nc  *nats.Conn
+}
+
+// StartStack starts NATS under workDir and creates database db (dropped by
+// Close) on the ClickHouse admin connects to.
+func StartStack(ctx context.Context, admin driver.Conn, ch config.ClickHouse, db, workDir string, log *slog.Logger) (*Stack, error) {
+	if err := os.MkdirAll(workDir, 0o755); err != nil {
+		return nil, fmt.Errorf("work folder: %w", err)
+	}
+	srv, err := natsembed.Start(natsembed.Options{StoreDir: filepath.Join(workDir, "nats")})
+	if err != nil {
+		return nil, err
+	}
+	s := &Stack{Admin: admin, Database: db, WorkDir: workDir, URL: srv.ClientURL(), srv: srv, Log: log}
+	s.CH = ch
+	s.CH.Database = db
+	if s.nc, err = nats.Connect(s.URL, nats.Name("casewire-bench")); err != nil {
+		s.Close(ctx)
+		return nil, fmt.Errorf("connect to %s: %w", s.URL, err)
+	}
+	if s.JS, err = jetstream.New(s.nc); err != nil {
+		s.Close(ctx)
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	if err := topology.Ensure(ctx, s.JS, connect.TopologyConfig(config.Default().Streams)); err != nil {
+		s.Close(ctx)
+		return nil, fmt.Errorf("topology: %w", err)
+	}
+	if err := admin.Exec(ctx, "CREATE DATABASE "+warehouse.QuoteIdent(db)); err != nil {
+		s.Close(ctx)
+		return nil, fmt.Errorf("create database %s: %w", db, err)
+	}
+	// The schema is applied here so that the timed run does not include it
+	// (load applies it again at start; that is a no-op).
+	if err := warehouse.Migrate(ctx, admin, db); err != nil {
+		s.Close(ctx)
+		return nil, fmt.Errorf("migrate %s: %w", db, err)
+	}
+	return s, nil
+}
+
+// Close stops NATS. The database is dropped by Drop, separately: on
+// ClickHouse 18.16 a drop waits for merges and can take a minute.
+func (s *Stack) Close(ctx context.Context) {
+	if s.nc != nil {
+		s.nc.Close()
+	}
+	s.srv.Shutdown()
+	s.srv.WaitForShutdown()
+	_ = os.RemoveAll(filepath.Join(s.WorkDir, "nats"))
+}
+
+// Drop drops the round's database.
+func (s *Stack) Drop(ctx context.Context) error {
+	if err := s.Admin.Exec(ctx, "DROP DATABASE IF EXISTS "+warehouse.QuoteIdent(s.Database)); err != nil {
+		return fmt.Errorf("drop database %s: %w", s.Database, err)
+	}
+	return nil
+}
+
+// Workers run clean, extract and load against a Stack: as separate
+// processes (Bin set: the way they are deployed, and the only way to see
+// each one's memory) or as goroutines of this process (tests).
+type Workers struct {
+	Bin    string  // folder with the fetch, clean, extract and load binaries
+	Engine *Engine // used when Bin is empty
+}
+
+// running is a started set of workers.
+type running struct {
+	procs  []*proc
+	cancel context.CancelFunc
+	wait   func() error
+
+	once    sync.Once
+	stopErr error
+}
+
+func (w Workers) env(s *Stack) []string {
+	return []string{
+		"CASEWIRE_NATS_URL=" + s.URL,
+		"CASEWIRE_CLICKHOUSE_ADDR=" + s.CH.Addr,
+		"CASEWIRE_CLICKHOUSE_DATABASE=" + s.Database,
+		"CASEWIRE_CLICKHOUSE_USER=" + s.CH.User,
+		"CASEWIRE_LOG_LEVEL=warn",
+		"CASEWIRE_LOG_FORMAT=text",
+		"CASEWIRE_HTTP_ADDR=",
+	}
+}
+
+// start starts clean, extractors extract workers and load, and waits until
+// each consumer has a pull request waiting: then every worker has finished
+// its start-up (the extractor's dictionary, the schema) and the clock can
+// start.
+func (w Workers) start(ctx context.Context, s *Stack, extractors int) (*running, error) {
+	r := &running{}
+	if w.Bin != "" {
+		for _, st := range []struct {
+			name string
+			n    int
+		}{{"clean", 1}, {"extract", extractors}, {"load", 1}} {
+			for i := range st.n {
+				p, err := startProc(filepath.Join(w.Bin, st.name), st.name, nil, w.env(s),
+					filepath.Join(s.WorkDir, st.name+"-"+strconv.Itoa(i)+".log"))
+				if err != nil {
+					r.stop()
+					return nil, err
+				}
+				r.procs = append(r.procs, p)
+			}
+		}
+	} else {
+		if err := w.startInProcess(ctx, s, extractors, r); err != nil {
+			return nil, err
+		}
+	}
+	want := map[string]int{topology.StageClean: 1, topology.StageExtract: extractors, topology.StageLoad: 1}
+	if err := waitPulling(ctx, s.JS, want, r, 120*time.Second); err != nil {
+		r.stop()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (w Workers) startInProcess(ctx context.Context, s *Stack, extractors int, r *running) error {
+	m, err := stage.NewMetrics(nil)
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	env := pipeline.Env{JS: s.JS, Config: config.Default(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: m}
+	wr := warehouse.NewWriter(s.Admin, s.Database, warehouse.WriterOptions{Logger: env.Log})
+	if err := wr.LoadDivisions(ctx, pipeline.Divisions(w.Engine.Places)); err != nil {
+		return fmt.Errorf("load divisions: %w", err)
+	}
+	wctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	run := func(f func(context.Context) error) {
+		wg.Go(func() {
+			if err := f(wctx); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		})
+	}
+	run(func(ctx context.Context) error { return pipeline.RunClean(ctx, env, w.Engine.Cleaner) })
+	for range extractors {
+		run(func(ctx context.Context) error { return pipeline.RunExtract(ctx, env, w.Engine.Extractor) })
+	}
+	run(func(ctx context.Context) error { return pipeline.RunLoad(ctx, env, wr) })
+	r.cancel = cancel
+	r.wait = func() error {
+		wg.Wait()
+		return errors.Join(errs...)
+	}
+	return nil
+}
+
+// stop stops every worker: processes get SIGTERM and drain. Only the first
+// call does anything.
+func (r *running) stop() error {
+	r.once.Do(func() { r.stopErr = r.stopAll() })
+	return r.stopErr
+}
+
+func (r *running) stopAll() error {
+	var errs []error
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, p := range r.procs {
+		wg.Go(func() {
+			if err := p.stop(30 * time.Second); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if r.cancel != nil {
+		r.cancel()
+		errs = append(errs, r.wait())
+	}
+	return errors.Join(errs...)
+}
+
+// peaks is each worker kind's peak RSS (the largest of several extractors).
+func (r *running) peaks() map[string]int64 {
+	out := map[string]int64{}
+	for _, p := range r.procs {
+		out[p.name] = max(out[p.name], p.peakRSS())
+	}
+	return out
+}
+
+// waitPulling waits until every consumer has as many waiting pull requests
+// as it has workers, or a worker process dies.
+func waitPulling(ctx context.Context, js jetstream.JetStream, want map[string]int, r *running, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for {
+		ready := true
+		for _, h := range topology.Hops() {
+			c, err := js.Consumer(ctx, h.Stream, h.Durable)
+			if err != nil {
+				return fmt.Errorf("consumer %s: %w", h.Durable, err)
+			}
+			info, err := c.Info(ctx)
+			if err != nil {
+				return fmt.Errorf("consumer %s: %w", h.Durable, err)
+			}
+			if info.NumWaiting < want[h.Stage] {
+				ready = false
+			}
+		}
+		if ready {
+			return nil
+		}
+		for _, p := range r.procs {
+			if p.exited() {
+				return fmt.Errorf("%s exited during start-up (log %s): %v", p.name, p.log.Name(), p.err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("workers not pulling within %s: %w", timeout, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// Expect is what a corpus yields, known from the limit pass over it.
+type Expect struct {
+	Raw      int
+	Articles int
+	Facts    int
+}
+
+// PipelineResult is one run of the whole pipeline over a corpus.
+type PipelineResult struct {
+	Extractors int
+	Expect     Expect
+	Articles   int           // clean articles visible in ClickHouse at the end
+	Facts      int           // facts visible
+	Published  time.Duration // until fetch had published everything
+	Wall       time.Duration // first publish to last fact visible
+	Dead       uint64        // dead letters
+	PeakRSS    map[string]int64
+}
+
+// PerSec is raw articles per second, first publish to last fact visible.
+func (r PipelineResult) PerSec() float64 { return perSec(float64(r.Expect.Raw), r.Wall) }
+
+// FactsPerSec is facts per second over the same time.
+func (r PipelineResult) FactsPerSec() float64 { return perSec(float64(r.Facts), r.Wall) }
+
+// Complete reports whether everything the corpus yields arrived.
+func (r PipelineResult) Complete() bool {
+	return r.Articles >= r.Expect.Articles && r.Facts >= r.Expect.Facts
+}
+
+// Pipeline runs fetch over the corpus folder and waits until every article
+// and fact the limit pass found is in ClickHouse.
+func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, want Expect, extractors int, timeout time.Duration) (PipelineResult, error) {
+	res := PipelineResult{Extractors: extractors, Expect: want}
+	r, err := w.start(ctx, s, extractors)
+	if err != nil {
+		return res, err
+	}
+	defer r.stop()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	start := time.Now()
+	fetchDone := make(chan error, 1)
+	var fetchProc *proc
+	if w.Bin != "" {
+		fetchProc, err = startProc(filepath.Join(w.Bin, "fetch"), "fetch", []string{"--once", "--source", source, dir},
+			w.env(s), filepath.Join(s.WorkDir, "fetch.log"))
+		if err != nil {
+			return res, err
+		}
+		go func() { fetchDone <- fetchProc.wait(ctx) }()
+	} else {
+		go func() { fetchDone <- scanInProcess(ctx, s.JS, source, dir) }()
+	}
+
+	fetched := false
+	for {
+		select {
+		case err := <-fetchDone:
+			if err != nil {
+				return res, fmt.Errorf("fetch: %w", err)
+			}
+			res.Published, fetched = time.Since(start), true
+		default:
+		}
+		a, f, err := visible(ctx, s.Admin, s.Database)
+		if err != nil {
+			return res, err
+		}
+		res.Articles, res.Facts = a, f
+		if res.Complete() {
+			res.Wall = time.Since(start)
+			break
+		}
+		if fetched {
+			// Everything consumed and still short: some went to dead letters.
+			if idle, err := pipeline.Idle(ctx, s.JS); err == nil && idle {
+				if a, f, err := visible(ctx, s.Admin, s.Database); err == nil {
+					res.Articles, res.Facts = a, f
+				}
+				res.Wall = time.Since(start)
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return res, fmt.Errorf("pipeline: %d of %d articles, %d of %d facts after %s: %w",
+				res.Articles, want.Articles, res.Facts, want.Facts, time.Since(start).Round(time.Millisecond), ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if !fetched {
+		if err := <-fetchDone; err != nil {
+			return res, fmt.Errorf("fetch: %w", err)
+		}
+	}
+	if dl, err := pipeline.DeadLetters(ctx, s.JS); err == nil {
+		for _, n := range dl {
+			res.Dead += n
+		}
+	}
+	res.PeakRSS = r.peaks()
+	if fetchProc != nil {
+		res.PeakRSS["fetch"] = fetchProc.peakRSS()
+	}
+	return res, r.stop()
+}
+
+func scanInProcess(ctx context.Context, js jetstream.JetStream, source, dir string) error {
+	pub, err := fetchPublisher(ctx, js)
+	if err != nil {
+		return err
+	}
+	_, err = fetchRunner(source, dir, pub).Scan(ctx)
+	return err
+}
+
+// visible counts distinct articles and facts in the round's database; the
+// base tables, as a retried batch may have landed twice.
+func visible(ctx context.Context, conn driver.Conn, db string) (articles, facts int, err error) {
+	q := fmt.Sprintf("SELECT (SELECT uniqExact(article_id) FROM %[1]s.articles), (SELECT uniqExact(fact_id) FROM %[1]s.facts)",
+		warehouse.QuoteIdent(db))
+	var a, f uint64
+	if err := conn.QueryRow(ctx, q).Scan(&a, &f); err != nil {
+		return 0, 0, fmt.Errorf("count visible rows: %w", err)
+	}
+	return int(a), int(f), nil
+}
