@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"os"
@@ -157,6 +158,11 @@ func (r *Runner) log() *slog.Logger {
 
 // publishAll dead-letters the rejected inputs and publishes the raw articles
 // not published before; each, when set, hears about every article.
+//
+// A dump's records are published by several goroutines: each publish waits
+// for two bucket round trips and the server's ack, so one at a time leaves
+// the server idle. Records are spread by URI, so versions of one URI keep
+// their order and the last one stays the one remembered.
 func (r *Runner) publishAll(ctx context.Context, st *Stats, each func(n int64, published bool), raws []article.Raw, rejected []Rejected) error {
 	for _, rej := range rejected {
 		st.Rejected++
@@ -164,18 +170,64 @@ func (r *Runner) publishAll(ctx context.Context, st *Stats, each func(n int64, p
 			return err
 		}
 	}
-	for _, raw := range raws {
-		st.Articles++
+	var mu sync.Mutex
+	publish := func(raw article.Raw) error {
 		ok, err := r.Pub.Publish(ctx, raw)
 		if err != nil {
 			return err
 		}
+		mu.Lock()
+		defer mu.Unlock()
+		st.Articles++
 		if ok {
 			st.Published++
 		}
 		if each != nil {
 			each(int64(len(raw.Body)), ok)
 		}
+		return nil
+	}
+	workers := min(publishWorkers, len(raws))
+	if workers <= 1 {
+		for _, raw := range raws {
+			if err := publish(raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	queues := make([]chan article.Raw, workers)
+	var wg sync.WaitGroup
+	for i := range queues {
+		queues[i] = make(chan article.Raw, 64)
+		q := queues[i]
+		wg.Go(func() {
+			for raw := range q {
+				if ctx.Err() != nil {
+					continue // drain after a failure
+				}
+				if err := publish(raw); err != nil {
+					cancel(err)
+				}
+			}
+		})
+	}
+	for _, raw := range raws {
+		h := fnv.New32a()
+		h.Write([]byte(raw.URI))
+		queues[h.Sum32()%uint32(workers)] <- raw
+	}
+	for _, q := range queues {
+		close(q)
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
 	}
 	return nil
 }
+
+// publishWorkers is how many records of one file are in flight at once.
+const publishWorkers = 8
