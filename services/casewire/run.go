@@ -115,7 +115,7 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 	if once {
 		return nil
 	}
-	fmt.Fprintf(out, "\nWatching %s for new and changed files (Ctrl-C to stop).\n", paths(cfg))
+	fmt.Fprintf(out, "\nWatching %s for new and changed articles (Ctrl-C to stop).\n", strings.Join(inputs(cfg), ", "))
 	for _, r := range runners {
 		r.Interval = cfg.Fetch.WatchInterval
 	}
@@ -152,10 +152,13 @@ func report(ctx context.Context, out io.Writer, st fetch.Stats, took time.Durati
 	o.Write(out)
 }
 
-func paths(cfg config.Config) []string {
-	var ps []string
+// inputs lists what the sources watch: folders and files, feeds, pages.
+func inputs(cfg config.Config) []string {
+	var in []string
 	for _, s := range cfg.Fetch.Sources {
-		ps = append(ps, s.Paths...)
+		in = append(in, s.Paths...)
+		in = append(in, s.Feeds...)
+		in = append(in, s.Pages...)
 	}
-	return ps
+	return in
 }
