@@ -51,8 +51,12 @@ type Worker[In any, Out Keyed] struct {
 	MaxDeliver  int           // the consumer's MaxDeliver; at this delivery a failing message is dead-lettered
 	Backoff     Backoff       // delay of a nak after a transient failure
 	Timeout     time.Duration // per-message limit on handling and publishing; default 2m
-	Log         *slog.Logger
-	Metrics     *Metrics // optional
+	// PubAckWait bounds the wait for each output's PubAck; default 10s. A
+	// PubAck lost in a server restart never comes: without this bound the
+	// message would hold its place until Timeout, stalling the ack floor.
+	PubAckWait time.Duration
+	Log        *slog.Logger
+	Metrics    *Metrics // optional
 }
 
 // Run consumes until ctx ends, then drains: messages already received are
@@ -144,7 +148,7 @@ func (w *Worker[In, Out]) process(ctx context.Context, msg jetstream.Msg) {
 			return
 		}
 		pm := &nats.Msg{Subject: w.Output, Data: data}
-		if _, err := w.JS.PublishMsg(ctx, pm, jetstream.WithMsgID(out.MessageID())); err != nil {
+		if err := w.publish(ctx, pm, out.MessageID()); err != nil {
 			w.fail(ctx, msg, fmt.Errorf("publish %s to %s: %w", out.MessageID(), w.Output, err))
 			return
 		}
@@ -160,6 +164,19 @@ func (w *Worker[In, Out]) process(ctx context.Context, msg jetstream.Msg) {
 	if w.Metrics != nil {
 		w.Metrics.Acked.WithLabelValues(w.Stage).Inc()
 	}
+}
+
+// publish sends one output and waits at most PubAckWait for its PubAck; a
+// timeout is transient, and the retry republishes under the same msg id.
+func (w *Worker[In, Out]) publish(ctx context.Context, pm *nats.Msg, id string) error {
+	wait := w.PubAckWait
+	if wait <= 0 {
+		wait = 10 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	_, err := w.JS.PublishMsg(ctx, pm, jetstream.WithMsgID(id))
+	return err
 }
 
 // fail applies the retry rules to a handler or publish error.
