@@ -71,6 +71,15 @@ func NATS(ctx context.Context, c config.NATS, url string, name string, streams c
 		nats.ReconnectHandler(func(nc *nats.Conn) {
 			log.Info("NATS reconnected", "url", nc.ConnectedUrlRedacted())
 		}),
+		// Without a handler nats.go prints async errors (a slow consumer
+		// after a server restart) as bare lines on stderr, outside the log.
+		nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
+			subject := ""
+			if sub != nil {
+				subject = sub.Subject
+			}
+			log.Warn("NATS async error", "subject", subject, "err", err)
+		}),
 	}
 	switch {
 	case c.CredsFile != "":
@@ -109,10 +118,16 @@ func NATS(ctx context.Context, c config.NATS, url string, name string, streams c
 		if err == nil {
 			break
 		}
-		log.Warn("waiting for JetStream", "err", err)
+		log.Warn("waiting for JetStream", "err", err, "nats_err", nc.LastError())
 		select {
 		case <-ctx.Done():
+			// A refused login only shows in the connection's last error;
+			// name it rather than a bare deadline.
+			last := nc.LastError()
 			nc.Close()
+			if last != nil {
+				return nil, nil, fmt.Errorf("lay out JetStream topology: %w (NATS: %v)", err, last)
+			}
 			return nil, nil, fmt.Errorf("lay out JetStream topology: %w", err)
 		case <-time.After(time.Second):
 		}
