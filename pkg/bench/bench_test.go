@@ -38,13 +38,15 @@ func TestSmoke(t *testing.T) {
 	defer cancel()
 	rep, err := bench.Run(ctx, e, bench.Config{
 		Articles:     40,
+		Month:        "2026-10",
+		Backfill:     5,
 		Reps:         1,
 		LimitWorkers: []int{1, 0},
 		Extractors:   []int{1},
 		Lengths:      []int{1 << 10},
 		LengthBytes:  8 << 10,
 		LatencyRate:  40,
-		LatencyCount: 20,
+		LatencyCount: 10,
 		Timeout:      time.Minute,
 		ClickHouse:   ch,
 		WorkDir:      t.TempDir(),
@@ -75,8 +77,11 @@ func TestSmoke(t *testing.T) {
 	if l := rep.Lengths[1<<10]; len(l) != 1 || l[0].Raw != 8 {
 		t.Errorf("length pass: %+v", l)
 	}
-	if lat := rep.Latency; lat == nil || lat.Arrived != lat.Sent || lat.Sent != 20 || lat.P50 <= 0 || lat.P99 < lat.P50 {
+	if lat := rep.Latency; lat == nil || lat.Arrived != lat.Sent || lat.Sent != 10 || lat.P50 <= 0 || lat.P99 < lat.P50 {
 		t.Errorf("latency: %+v", rep.Latency)
+	}
+	if bf := rep.Backfill; bf == nil || !bf.Pipe.Complete() || bf.Limit.Raw != 5 {
+		t.Errorf("backfill: %+v", rep.Backfill)
 	}
 	var md bytes.Buffer
 	rep.Markdown(&md)

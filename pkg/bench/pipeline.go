@@ -122,7 +122,7 @@ func (w Workers) env(s *Stack) []string {
 		"CASEWIRE_CLICKHOUSE_ADDR=" + s.CH.Addr,
 		"CASEWIRE_CLICKHOUSE_DATABASE=" + s.Database,
 		"CASEWIRE_CLICKHOUSE_USER=" + s.CH.User,
-		"CASEWIRE_LOG_LEVEL=warn",
+		"CASEWIRE_LOG_LEVEL=info",
 		"CASEWIRE_LOG_FORMAT=text",
 		"CASEWIRE_HTTP_ADDR=",
 	}
@@ -315,34 +315,48 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 
 	start := time.Now()
 	fetchDone := make(chan error, 1)
-	var fetchProc *proc
 	if w.Bin != "" {
-		fetchProc, err = startProc(filepath.Join(w.Bin, "fetch"), "fetch", []string{"--once", "--source", source, dir},
+		// Not --once: a running fetch is the only way to read its peak RSS
+		// (see peakRSS). It has published everything when the raw stream
+		// holds every article.
+		p, err := startProc(filepath.Join(w.Bin, "fetch"), "fetch", []string{"--source", source, dir},
 			w.env(s), filepath.Join(s.WorkDir, "fetch.log"))
 		if err != nil {
 			return res, err
 		}
-		go func() { fetchDone <- fetchProc.wait(ctx) }()
+		r.procs = append(r.procs, p)
 	} else {
 		go func() { fetchDone <- scanInProcess(ctx, s.JS, source, dir) }()
 	}
 
 	fetched := false
 	for {
-		select {
-		case err := <-fetchDone:
-			if err != nil {
-				return res, fmt.Errorf("fetch: %w", err)
+		if !fetched {
+			if w.Bin != "" {
+				n, err := streamMsgs(ctx, s.JS, topology.StreamRaw)
+				if err != nil {
+					return res, err
+				}
+				if n >= uint64(want.Raw) {
+					res.Published, fetched = time.Since(start), true
+				}
+			} else {
+				select {
+				case err := <-fetchDone:
+					if err != nil {
+						return res, fmt.Errorf("fetch: %w", err)
+					}
+					res.Published, fetched = time.Since(start), true
+				default:
+				}
 			}
-			res.Published, fetched = time.Since(start), true
-		default:
 		}
 		a, f, err := visible(ctx, s.Admin, s.Database)
 		if err != nil {
 			return res, err
 		}
 		res.Articles, res.Facts = a, f
-		if res.Complete() {
+		if res.Complete() && fetched {
 			res.Wall = time.Since(start)
 			break
 		}
@@ -356,16 +370,16 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 				break
 			}
 		}
+		for _, p := range r.procs {
+			if p.exited() {
+				return res, fmt.Errorf("%s exited (log %s): %v", p.name, p.log.Name(), p.err)
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return res, fmt.Errorf("pipeline: %d of %d articles, %d of %d facts after %s: %w",
 				res.Articles, want.Articles, res.Facts, want.Facts, time.Since(start).Round(time.Millisecond), ctx.Err())
 		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	if !fetched {
-		if err := <-fetchDone; err != nil {
-			return res, fmt.Errorf("fetch: %w", err)
 		}
 	}
 	if dl, err := pipeline.DeadLetters(ctx, s.JS); err == nil {
@@ -374,9 +388,6 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 		}
 	}
 	res.PeakRSS = r.peaks()
-	if fetchProc != nil {
-		res.PeakRSS["fetch"] = fetchProc.peakRSS()
-	}
 	return res, r.stop()
 }
 
@@ -387,6 +398,18 @@ func scanInProcess(ctx context.Context, js jetstream.JetStream, source, dir stri
 	}
 	_, err = fetchRunner(source, dir, pub).Scan(ctx)
 	return err
+}
+
+func streamMsgs(ctx context.Context, js jetstream.JetStream, name string) (uint64, error) {
+	st, err := js.Stream(ctx, name)
+	if err != nil {
+		return 0, fmt.Errorf("stream %s: %w", name, err)
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("stream %s: %w", name, err)
+	}
+	return info.State.Msgs, nil
 }
 
 // visible counts distinct articles and facts in the round's database; the

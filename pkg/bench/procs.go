@@ -95,13 +95,11 @@ func (p *proc) exited() bool {
 	}
 }
 
-// peakRSS is the process's peak resident set in bytes: VmHWM while it runs,
-// the kernel's ru_maxrss (the same figure) once it has exited.
+// peakRSS is the running process's peak resident set in bytes (VmHWM), 0
+// once it has exited. Not ru_maxrss from wait4: Go starts children with
+// vfork, so that figure includes the parent's own peak from before exec.
 func (p *proc) peakRSS() int64 {
 	if p.exited() {
-		if ru, ok := p.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			return ru.Maxrss << 10
-		}
 		return 0
 	}
 	n, _ := vmHWM(p.cmd.Process.Pid)
@@ -142,19 +140,6 @@ func (p *proc) stop(timeout time.Duration) error {
 	var ee *exec.ExitError
 	if p.err != nil && !errors.As(p.err, &ee) {
 		return fmt.Errorf("%s: %w", p.name, p.err)
-	}
-	return nil
-}
-
-// wait waits for a worker that ends by itself (fetch --once).
-func (p *proc) wait(ctx context.Context) error {
-	select {
-	case <-p.done:
-	case <-ctx.Done():
-		return fmt.Errorf("%s: %w", p.name, ctx.Err())
-	}
-	if p.err != nil {
-		return fmt.Errorf("%s (log %s): %w", p.name, p.log.Name(), p.err)
 	}
 	return nil
 }

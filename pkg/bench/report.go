@@ -157,6 +157,11 @@ func (r *Report) Markdown(w io.Writer) {
 			medianOf(ps, func(p PipelineResult) float64 { return perSec(float64(r.Corpus.BodyBytes)/mb, p.Wall) }),
 			medianOf(ps, PipelineResult.FactsPerSec), ratio, target)
 	}
+	if bf := r.Backfill; bf != nil {
+		fmt.Fprintf(w, "| pipeline ×%d on %d articles with the samples' own dates (2002–2014) | %.1f | %.2f | %.0f | %.2f of its limit (%.1f/s) | |\n",
+			bf.Pipe.Extractors, bf.Pipe.Expect.Raw, bf.Pipe.PerSec(), perSec(float64(bf.Limit.RawBytes)/mb, bf.Pipe.Wall), bf.Pipe.FactsPerSec(),
+			bf.Pipe.PerSec()/bf.Limit.PerSec(), bf.Limit.PerSec())
+	}
 	fmt.Fprintf(w, "\nPer-worker time in the stage proper (clean excluded), one goroutine's view: extract %.2f MB/s, bare gse Segment %.2f MB/s; extraction costs %.2f× segmentation.\n\n",
 		medianOf(limit, LimitResult.StageMBPerSec), medianOf(r.Segments, LimitResult.StageMBPerSec),
 		medianOf(r.Segments, LimitResult.StageMBPerSec)/medianOf(limit, LimitResult.StageMBPerSec))

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	"github.com/casewire/casewire/pkg/benchcorpus"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
@@ -24,6 +26,8 @@ type Config struct {
 	Reps         int           // repetitions; medians are reported
 	LimitWorkers []int         // limit passes per repetition, by goroutines (0: GOMAXPROCS)
 	Extractors   []int         // pipeline runs per repetition, by extract worker count; the first is the headline
+	Month        string        // publication month of the main corpus ("2006-01"); empty keeps the samples' dates
+	Backfill     int           // articles of a corpus with the samples' own dates (2002–2014), one limit pass and one pipeline run; 0 skips
 	Lengths      []int         // article lengths in bytes for the cost-by-length passes
 	LengthBytes  int           // corpus size of each length pass
 	LatencyRate  float64       // articles per second offered in the latency run (0: no latency run)
@@ -86,6 +90,7 @@ type Report struct {
 	Pipes    map[int][]PipelineResult // by extract workers
 	Lengths  map[int][]LimitResult    // by article length
 	Latency  *LatencyResult
+	Backfill *BackfillResult
 	Ratios   []float64 // per repetition: headline pipeline / limit at GOMAXPROCS
 }
 
@@ -107,7 +112,7 @@ func Run(ctx context.Context, e *Engine, c Config) (*Report, error) {
 
 	corpusDir := filepath.Join(c.WorkDir, "corpus")
 	defer os.RemoveAll(corpusDir)
-	g, err := benchcorpus.New(benchcorpus.Options{})
+	g, err := benchcorpus.New(benchcorpus.Options{Month: c.Month})
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +127,7 @@ func Run(ctx context.Context, e *Engine, c Config) (*Report, error) {
 	fmt.Fprintf(c.Progress, "corpus: %d articles, %.1f MB in %d files\n", rep.Corpus.Articles, float64(rep.Corpus.BodyBytes)/1e6, rep.Corpus.Files)
 	lengthFiles := map[int][]string{}
 	for _, l := range c.Lengths {
-		lg, err := benchcorpus.New(benchcorpus.Options{Bytes: l})
+		lg, err := benchcorpus.New(benchcorpus.Options{Bytes: l, Month: c.Month})
 		if err != nil {
 			return nil, err
 		}
@@ -211,6 +216,16 @@ func Run(ctx context.Context, e *Engine, c Config) (*Report, error) {
 		}
 	}
 
+	if c.Backfill > 0 {
+		bf, err := runBackfill(ctx, e, w, c, admin, filepath.Join(corpusDir, "backfill"), stamp, drop)
+		if err != nil {
+			return rep, fmt.Errorf("backfill: %w", err)
+		}
+		rep.Backfill = bf
+		fmt.Fprintf(c.Progress, "backfill dates: limit %.1f articles/s, pipeline %.1f articles/s (%d/%d articles)\n",
+			bf.Limit.PerSec(), bf.Pipe.PerSec(), bf.Pipe.Articles, bf.Pipe.Expect.Articles)
+	}
+
 	if c.LatencyRate > 0 {
 		db := fmt.Sprintf("casewire_bench_%s_latency", stamp)
 		s, err := StartStack(ctx, admin, c.ClickHouse, db, filepath.Join(c.WorkDir, "rounds", "latency"), c.Log)
@@ -252,4 +267,38 @@ func formatRSS(m map[string]int64) string {
 		return "-"
 	}
 	return s[:len(s)-1]
+}
+
+// BackfillResult is the pipeline on articles dated like the samples, over
+// twelve years, beside the limit on the same corpus.
+type BackfillResult struct {
+	Limit LimitResult
+	Pipe  PipelineResult
+}
+
+func runBackfill(ctx context.Context, e *Engine, w Workers, c Config, admin driver.Conn, dir, stamp string, drop func(*Stack)) (*BackfillResult, error) {
+	g, err := benchcorpus.New(benchcorpus.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := g.Write(dir, c.Backfill); err != nil {
+		return nil, fmt.Errorf("write corpus: %w", err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	if err != nil {
+		return nil, fmt.Errorf("list corpus: %w", err)
+	}
+	var bf BackfillResult
+	if bf.Limit, err = e.Limit(ctx, files, g.Source(), WorkExtract, runtime.GOMAXPROCS(0)); err != nil {
+		return nil, err
+	}
+	want := Expect{Raw: bf.Limit.Raw - bf.Limit.Failed, Articles: bf.Limit.Articles, Facts: bf.Limit.Facts}
+	s, err := StartStack(ctx, admin, c.ClickHouse, fmt.Sprintf("casewire_bench_%s_backfill", stamp), filepath.Join(c.WorkDir, "rounds", "backfill"), c.Log)
+	if err != nil {
+		return nil, err
+	}
+	bf.Pipe, err = w.Pipeline(ctx, s, dir, g.Source(), want, c.Extractors[0], c.Timeout)
+	s.Close(ctx)
+	drop(s)
+	return &bf, err
 }
