@@ -271,9 +271,10 @@ func TestStatusOfAStalledPipeline(t *testing.T) {
 	s.stop()
 
 	s.publish(t, "stalled", bodies[1:]...) // four wait for clean
-	// Hand-publish two clean articles and take one of them for extract,
-	// twice, without acknowledging: it is unacknowledged and redelivered.
-	for i := range 2 {
+	// For extract: one clean article delivered twice and held without an
+	// ack (unacknowledged, redelivered), then one more that waits. Only one
+	// is in the stream while it is taken, so the deliveries are certain.
+	publishClean := func(i int) {
 		c := article.Clean{V: article.Version, ID: fmt.Sprintf("c%d", i), RawID: "r", Source: "test", URI: "x", Body: bodies[i]}
 		data, err := article.Encode(c)
 		if err != nil {
@@ -283,33 +284,33 @@ func TestStatusOfAStalledPipeline(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	publishClean(0)
 	cons, err := topology.Consumer(ctx, s.js, topology.StageExtract)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range 2 {
+	take := func() jetstream.Msg {
+		t.Helper()
 		batch, err := cons.Fetch(1, jetstream.FetchMaxWait(5*time.Second))
 		if err != nil {
 			t.Fatal(err)
 		}
+		var got []jetstream.Msg
 		for m := range batch.Messages() {
-			if err := m.Nak(); err != nil {
-				t.Fatal(err)
-			}
+			got = append(got, m)
 		}
+		if len(got) != 1 {
+			t.Fatalf("fetched %d messages, want 1", len(got))
+		}
+		return got[0]
 	}
-	// The second delivery is in flight: do not nak it again, just hold it.
-	batch, err := cons.Fetch(1, jetstream.FetchMaxWait(5*time.Second))
-	if err != nil {
+	if err := take().Nak(); err != nil {
 		t.Fatal(err)
 	}
-	held := 0
-	for range batch.Messages() {
-		held++
+	if md, err := take().Metadata(); err != nil || md.NumDelivered != 2 {
+		t.Fatalf("second delivery: %+v %v", md, err)
 	}
-	if held != 1 {
-		t.Fatalf("fetched %d messages, want 1", held)
-	}
+	publishClean(1)
 
 	r, err := status.Read(ctx, s.js, nil, "", time.Second, clock(time.Now(), time.Second), func(context.Context, time.Duration) error { return nil })
 	if err != nil {
