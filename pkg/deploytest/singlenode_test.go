@@ -60,6 +60,9 @@ func startWorker(t *testing.T, name string, svc map[string]any, overrides map[st
 	}
 	w.cmd = exec.Command(binary(t, name), args...)
 	w.cmd.Env = w.env
+	// An empty working folder, as in the image: nothing may be read from
+	// the source tree at run time.
+	w.cmd.Dir = t.TempDir()
 	stderr, err := w.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
