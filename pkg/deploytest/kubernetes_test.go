@@ -68,6 +68,18 @@ func TestKubernetes(t *testing.T) {
 		t.Errorf("http.addr %q, containers expose 9090", cfg.HTTP.Addr)
 	}
 
+	natsUsers := map[string]bool{}
+	for _, u := range natsOptions(t, deployments(t, "nats", "casewire.conf"), map[string]string{
+		"CASEWIRE_NATS_FETCH_PASSWORD": "x", "CASEWIRE_NATS_CLEAN_PASSWORD": "x", "CASEWIRE_NATS_EXTRACT_PASSWORD": "x",
+		"CASEWIRE_NATS_LOAD_PASSWORD": "x", "CASEWIRE_NATS_OPERATOR_PASSWORD": "x",
+	}).Users {
+		natsUsers[u.Username] = true
+	}
+	// The ClickHouse user is one deployments/clickhouse defines.
+	if users := string(readFile(t, deployments(t, "clickhouse", "rbac.sql"))); !strings.Contains(users, "USER IF NOT EXISTS "+cfg.ClickHouse.User) {
+		t.Errorf("clickhouse.user %q is not a user of deployments/clickhouse/rbac.sql", cfg.ClickHouse.User)
+	}
+
 	for _, name := range workerNames {
 		t.Run(name, func(t *testing.T) {
 			d, ok := objs["Deployment/casewire-"+name]
@@ -153,6 +165,15 @@ func TestKubernetes(t *testing.T) {
 			}
 			if str(secret, "stringData", filepath.Base(pw)) == "" {
 				t.Errorf("Secret has no key %s", filepath.Base(pw))
+			}
+			// The NATS user is one of the least-privilege users of
+			// deployments/nats/casewire.conf, its password in the Secret.
+			if user := env["CASEWIRE_NATS_USER"]; user != name || !natsUsers[user] {
+				t.Errorf("NATS user %q: want %q, a user of deployments/nats/casewire.conf", user, name)
+			}
+			npw := env["CASEWIRE_NATS_PASSWORD_FILE"]
+			if filepath.Dir(npw) != mounts["secrets"] || str(secret, "stringData", filepath.Base(npw)) == "" {
+				t.Errorf("CASEWIRE_NATS_PASSWORD_FILE %s is not a key of the mounted Secret", npw)
 			}
 		})
 	}
