@@ -51,14 +51,14 @@ func served(t *testing.T, name string, checks func(ctx context.Context, cfg conf
 		}
 	}
 	bound := make(chan string, 1)
-	served := make(chan error, 1)
+	errc := make(chan error, 1)
 	go func() {
-		served <- service.Serve(ctx, cfg.HTTP.Addr, service.Handler(rt.Registry, rt.Checks), quiet(), func(a string) { bound <- a })
+		errc <- service.Serve(ctx, cfg.HTTP.Addr, service.Handler(rt.Registry, rt.Checks), quiet(), func(a string) { bound <- a })
 	}()
 	select {
 	case addr := <-bound:
 		return srv, rt, "http://" + addr
-	case err := <-served:
+	case err := <-errc:
 		t.Fatalf("serve: %v", err)
 	}
 	return nil, nil, ""
