@@ -3,6 +3,7 @@ package bench_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -92,17 +93,16 @@ func TestSmoke(t *testing.T) {
 	}
 }
 
-// BenchmarkLimit is the limit as a go test benchmark: clean + extract of a
-// generated corpus, one goroutine per core, and the bare segmenter on the
-// same articles in the same run (profile it with -cpuprofile).
-func BenchmarkLimit(b *testing.B) {
-	e := newEngine(b)
-	g, err := benchcorpus.New(benchcorpus.Options{})
+// limitCorpus writes n generated articles (of about size bytes; 0 keeps
+// the samples' lengths) and returns the files.
+func limitCorpus(b *testing.B, n, size int) (*benchcorpus.Generator, []string, int64) {
+	b.Helper()
+	g, err := benchcorpus.New(benchcorpus.Options{Bytes: size, Month: "2026-10"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	dir := b.TempDir()
-	st, err := g.Write(dir, 500)
+	st, err := g.Write(dir, n)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -110,7 +110,16 @@ func BenchmarkLimit(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(st.BodyBytes)
+	return g, files, st.BodyBytes
+}
+
+// BenchmarkLimit is the limit as a go test benchmark: clean + extract of a
+// generated corpus, one goroutine per core, and the bare segmenter on the
+// same articles in the same run (profile it with -cpuprofile).
+func BenchmarkLimit(b *testing.B) {
+	e := newEngine(b)
+	g, files, size := limitCorpus(b, 500, 0)
+	b.SetBytes(size)
 	var ext, seg time.Duration
 	var n int
 	b.ResetTimer()
@@ -130,4 +139,21 @@ func BenchmarkLimit(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/ext.Seconds(), "articles/s")
 	b.ReportMetric(float64(n)/seg.Seconds(), "segment-articles/s")
+}
+
+// BenchmarkLength is clean + extract on one goroutine by article length,
+// the same number of bytes at each length: a flat ns/op means linear cost.
+func BenchmarkLength(b *testing.B) {
+	e := newEngine(b)
+	for _, size := range []int{1 << 10, 10 << 10, 100 << 10} {
+		b.Run(fmt.Sprintf("%dKB", size>>10), func(b *testing.B) {
+			g, files, bytes := limitCorpus(b, (1<<20)/size, size)
+			b.SetBytes(bytes)
+			for b.Loop() {
+				if _, err := e.Limit(context.Background(), files, g.Source(), bench.WorkExtract, 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -226,6 +226,15 @@ func (r *running) stopAll() error {
 	return errors.Join(errs...)
 }
 
+// cpus is each worker kind's CPU time (summed over several extractors).
+func (r *running) cpus() map[string]time.Duration {
+	out := map[string]time.Duration{}
+	for _, p := range r.procs {
+		out[p.name] += p.cpu()
+	}
+	return out
+}
+
 // peaks is each worker kind's peak RSS (the largest of several extractors).
 func (r *running) peaks() map[string]int64 {
 	out := map[string]int64{}
@@ -288,6 +297,14 @@ type PipelineResult struct {
 	Wall       time.Duration // first publish to last fact visible
 	Dead       uint64        // dead letters
 	PeakRSS    map[string]int64
+	// Drained is, per consuming stage, when it had consumed and acknowledged
+	// everything (the stage before it drained first): the slowest stage is
+	// the one whose time jumps.
+	Drained map[string]time.Duration
+	// CPU is each worker's CPU time over the round (start-up included),
+	// and "harness" this process's during the timed part: the embedded
+	// NATS server and the polling.
+	CPU map[string]time.Duration
 }
 
 // PerSec is raw articles per second, first publish to last fact visible.
@@ -314,6 +331,8 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 	defer cancel()
 
 	start := time.Now()
+	cpu0 := selfCPU()
+	res.Drained = map[string]time.Duration{}
 	fetchDone := make(chan error, 1)
 	if w.Bin != "" {
 		// Not --once: a running fetch is the only way to read its peak RSS
@@ -349,6 +368,11 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 					res.Published, fetched = time.Since(start), true
 				default:
 				}
+			}
+		}
+		if fetched {
+			if err := markDrained(ctx, s.JS, res.Drained, time.Since(start)); err != nil {
+				return res, err
 			}
 		}
 		a, f, err := visible(ctx, s.Admin, s.Database)
@@ -388,6 +412,8 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 		}
 	}
 	res.PeakRSS = r.peaks()
+	res.CPU = r.cpus()
+	res.CPU["harness"] = selfCPU() - cpu0
 	return res, r.stop()
 }
 
@@ -398,6 +424,29 @@ func scanInProcess(ctx context.Context, js jetstream.JetStream, source, dir stri
 	}
 	_, err = fetchRunner(source, dir, pub).Scan(ctx)
 	return err
+}
+
+// markDrained records, for each stage not yet drained whose upstream has
+// drained, whether it has now consumed and acknowledged everything.
+func markDrained(ctx context.Context, js jetstream.JetStream, drained map[string]time.Duration, at time.Duration) error {
+	for _, h := range topology.Hops() {
+		if _, ok := drained[h.Stage]; ok {
+			continue
+		}
+		c, err := js.Consumer(ctx, h.Stream, h.Durable)
+		if err != nil {
+			return fmt.Errorf("consumer %s: %w", h.Durable, err)
+		}
+		info, err := c.Info(ctx)
+		if err != nil {
+			return fmt.Errorf("consumer %s: %w", h.Durable, err)
+		}
+		if info.NumPending > 0 || info.NumAckPending > 0 {
+			return nil
+		}
+		drained[h.Stage] = at
+	}
+	return nil
 }
 
 func streamMsgs(ctx context.Context, js jetstream.JetStream, name string) (uint64, error) {

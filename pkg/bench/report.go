@@ -167,26 +167,52 @@ func (r *Report) Markdown(w io.Writer) {
 		medianOf(r.Segments, LimitResult.StageMBPerSec)/medianOf(limit, LimitResult.StageMBPerSec))
 
 	fmt.Fprintf(w, "Scaling of the limit with goroutines, and of the pipeline with extract workers (each extract worker runs extract.concurrency=2):\n\n")
-	fmt.Fprintf(w, "| run | articles/s | × one |\n|---|---:|---:|\n")
+	fmt.Fprintf(w, "| run | articles/s | × the first (median of per-rep ratios) |\n|---|---:|---:|\n")
 	lw := sortedKeys(r.Limits)
 	for _, n := range lw {
 		fmt.Fprintf(w, "| limit, %d goroutines | %.1f | %.2f |\n", n, medianOf(r.Limits[n], LimitResult.PerSec),
-			medianOf(r.Limits[n], LimitResult.PerSec)/medianOf(r.Limits[lw[0]], LimitResult.PerSec))
+			perRepRatio(r.Limits[n], r.Limits[lw[0]], LimitResult.PerSec))
 	}
 	pk := sortedKeys(r.Pipes)
 	for _, k := range pk {
 		fmt.Fprintf(w, "| pipeline, %d extract workers | %.1f | %.2f |\n", k, medianOf(r.Pipes[k], PipelineResult.PerSec),
-			medianOf(r.Pipes[k], PipelineResult.PerSec)/medianOf(r.Pipes[pk[0]], PipelineResult.PerSec))
+			perRepRatio(r.Pipes[k], r.Pipes[pk[0]], PipelineResult.PerSec))
+	}
+
+	if len(pipes) > 0 && len(pipes[0].Drained) > 0 {
+		fmt.Fprintf(w, "\nWhere the headline pipeline's time goes (medians; a stage has drained when it has acknowledged everything):\n\n")
+		fmt.Fprintf(w, "| fetch published all | clean drained | extract drained | load drained | last fact visible |\n|---:|---:|---:|---:|---:|\n")
+		at := func(st string) float64 {
+			return medianOf(pipes, func(p PipelineResult) float64 { return p.Drained[st].Seconds() })
+		}
+		fmt.Fprintf(w, "| %.2fs | %.2fs | %.2fs | %.2fs | %.2fs |\n\n",
+			medianOf(pipes, func(p PipelineResult) float64 { return p.Published.Seconds() }), at("clean"), at("extract"), at("load"),
+			medianOf(pipes, func(p PipelineResult) float64 { return p.Wall.Seconds() }))
+		fmt.Fprintf(w, "CPU per 1000 articles (medians; workers include their start-up, harness is the embedded NATS server and the polling; the limit's is its wall time × goroutines):\n\n")
+		fmt.Fprintf(w, "| fetch | clean | extract | load | harness (NATS) | limit |\n|---:|---:|---:|---:|---:|---:|\n")
+		per := func(n string) float64 {
+			return medianOf(pipes, func(p PipelineResult) float64 { return p.CPU[n].Seconds() * 1000 / float64(p.Expect.Raw) })
+		}
+		fmt.Fprintf(w, "| %.2fs | %.2fs | %.2fs | %.2fs | %.2fs | %.2fs |\n", per("fetch"), per("clean"), per("extract"), per("load"), per("harness"),
+			medianOf(limit, func(l LimitResult) float64 { return (l.Clean + l.Stage).Seconds() * 1000 / float64(l.Raw) }))
 	}
 
 	if len(r.Lengths) > 0 {
 		fmt.Fprintf(w, "\nCost by article length (limit, %d goroutines; time is one worker's clean + extract per article):\n\n", procs)
-		fmt.Fprintf(w, "| length | articles | articles/s | MB/s | ms/article | µs/KB |\n|---:|---:|---:|---:|---:|---:|\n")
-		for _, l := range sortedKeys(r.Lengths) {
+		fmt.Fprintf(w, "| length | articles | articles/s | MB/s | ms/article | µs/KB | cost per KB vs the shortest (median of per-rep ratios) |\n|---:|---:|---:|---:|---:|---:|---:|\n")
+		lk := sortedKeys(r.Lengths)
+		perKB := func(l int) func(LimitResult) float64 {
+			return func(x LimitResult) float64 { return msPerArticle(x) / float64(l) }
+		}
+		for _, l := range lk {
 			ls := r.Lengths[l]
 			ms := medianOf(ls, msPerArticle)
-			fmt.Fprintf(w, "| %d KB | %d | %.1f | %.2f | %.2f | %.0f |\n", l>>10, ls[0].Raw, medianOf(ls, LimitResult.PerSec),
-				medianOf(ls, LimitResult.MBPerSec), ms, ms*1e3/(float64(l)/1024))
+			var ratios []float64
+			for i := range min(len(ls), len(r.Lengths[lk[0]])) {
+				ratios = append(ratios, perKB(l)(ls[i])/perKB(lk[0])(r.Lengths[lk[0]][i]))
+			}
+			fmt.Fprintf(w, "| %d KB | %d | %.1f | %.2f | %.2f | %.0f | %.2f |\n", l>>10, ls[0].Raw, medianOf(ls, LimitResult.PerSec),
+				medianOf(ls, LimitResult.MBPerSec), ms, ms*1e3/(float64(l)/1024), median(ratios))
 		}
 	}
 
@@ -209,6 +235,17 @@ func (r *Report) Markdown(w io.Writer) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// perRepRatio is the median over repetitions of a[i] / b[i].
+func perRepRatio[T any](a, b []T, f func(T) float64) float64 {
+	var rs []float64
+	for i := range min(len(a), len(b)) {
+		if d := f(b[i]); d > 0 {
+			rs = append(rs, f(a[i])/d)
+		}
+	}
+	return median(rs)
 }
 
 func ms(d time.Duration) string { return d.Round(time.Millisecond).String() }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -200,6 +201,8 @@ func Run(ctx context.Context, e *Engine, c Config) (*Report, error) {
 			rep.Pipes[k] = append(rep.Pipes[k], res)
 			fmt.Fprintf(c.Progress, "rep %d pipe   extract=%d %8.1f articles/s %6.1f facts/s  (%d/%d articles, %d/%d facts, %d dead) rss %s\n",
 				r+1, k, res.PerSec(), res.FactsPerSec(), res.Articles, rep.Expect.Articles, res.Facts, rep.Expect.Facts, res.Dead, formatRSS(res.PeakRSS))
+			fmt.Fprintf(c.Progress, "               published %s, drained %s, visible %s; cpu %s\n",
+				ms(res.Published), formatStages(res.Drained), ms(res.Wall), formatCPU(res.CPU))
 			if i == 0 {
 				rep.Ratios = append(rep.Ratios, res.PerSec()/limit.PerSec())
 			}
@@ -254,6 +257,26 @@ func msPerArticle(r LimitResult) float64 {
 		return 0
 	}
 	return float64((r.Clean + r.Stage).Microseconds()) / 1e3 / float64(r.Raw)
+}
+
+func formatStages(m map[string]time.Duration) string {
+	s := ""
+	for _, n := range workerNames()[1:] {
+		if v, ok := m[n]; ok {
+			s += fmt.Sprintf("%s=%s ", n, ms(v))
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
+func formatCPU(m map[string]time.Duration) string {
+	s := ""
+	for _, n := range append(workerNames(), "harness") {
+		if v, ok := m[n]; ok {
+			s += fmt.Sprintf("%s=%.1fs ", n, v.Seconds())
+		}
+	}
+	return strings.TrimSpace(s)
 }
 
 func formatRSS(m map[string]int64) string {
