@@ -104,6 +104,7 @@ func (s *Stack) Drop(ctx context.Context) error {
 type Workers struct {
 	Bin    string  // folder with the fetch, clean, extract and load binaries
 	Engine *Engine // used when Bin is empty
+	Env    []string // extra settings for the processes, after the benchmark's own
 }
 
 // running is a started set of workers.
@@ -117,7 +118,7 @@ type running struct {
 }
 
 func (w Workers) env(s *Stack) []string {
-	return []string{
+	return append([]string{
 		"CASEWIRE_NATS_URL=" + s.URL,
 		"CASEWIRE_CLICKHOUSE_ADDR=" + s.CH.Addr,
 		"CASEWIRE_CLICKHOUSE_DATABASE=" + s.Database,
@@ -125,7 +126,7 @@ func (w Workers) env(s *Stack) []string {
 		"CASEWIRE_LOG_LEVEL=info",
 		"CASEWIRE_LOG_FORMAT=text",
 		"CASEWIRE_HTTP_ADDR=",
-	}
+	}, w.Env...)
 }
 
 // start starts clean, extractors extract workers and load, and waits until
@@ -301,9 +302,9 @@ type PipelineResult struct {
 	// everything (the stage before it drained first): the slowest stage is
 	// the one whose time jumps.
 	Drained map[string]time.Duration
-	// CPU is each worker's CPU time over the round (start-up included),
-	// and "harness" this process's during the timed part: the embedded
-	// NATS server and the polling.
+	// CPU is each worker's CPU time during the timed part (start-up
+	// excluded), and "harness" this process's: the embedded NATS server and
+	// the polling.
 	CPU map[string]time.Duration
 }
 
@@ -331,7 +332,7 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 	defer cancel()
 
 	start := time.Now()
-	cpu0 := selfCPU()
+	cpu0, workers0 := selfCPU(), r.cpus()
 	res.Drained = map[string]time.Duration{}
 	fetchDone := make(chan error, 1)
 	if w.Bin != "" {
@@ -413,6 +414,9 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 	}
 	res.PeakRSS = r.peaks()
 	res.CPU = r.cpus()
+	for n, d := range workers0 {
+		res.CPU[n] -= d
+	}
 	res.CPU["harness"] = selfCPU() - cpu0
 	return res, r.stop()
 }

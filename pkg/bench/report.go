@@ -188,7 +188,7 @@ func (r *Report) Markdown(w io.Writer) {
 		fmt.Fprintf(w, "| %.2fs | %.2fs | %.2fs | %.2fs | %.2fs |\n\n",
 			medianOf(pipes, func(p PipelineResult) float64 { return p.Published.Seconds() }), at("clean"), at("extract"), at("load"),
 			medianOf(pipes, func(p PipelineResult) float64 { return p.Wall.Seconds() }))
-		fmt.Fprintf(w, "CPU per 1000 articles (medians; workers include their start-up, harness is the embedded NATS server and the polling; the limit's is its wall time × goroutines):\n\n")
+		fmt.Fprintf(w, "CPU per 1000 articles (medians over the timed part; harness is the embedded NATS server and the polling; the limit's is clean + extract time summed over its goroutines; ClickHouse's own is not counted):\n\n")
 		fmt.Fprintf(w, "| fetch | clean | extract | load | harness (NATS) | limit |\n|---:|---:|---:|---:|---:|---:|\n")
 		per := func(n string) float64 {
 			return medianOf(pipes, func(p PipelineResult) float64 { return p.CPU[n].Seconds() * 1000 / float64(p.Expect.Raw) })

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -36,10 +37,15 @@ type Config struct {
 	Poll         time.Duration // ClickHouse polling interval of the latency run
 	Timeout      time.Duration // longest pipeline round
 	Bin          string        // worker binaries; empty runs the workers in this process
+	WorkerEnv    []string      // extra CASEWIRE_*=value settings for the worker processes (experiments)
 	ClickHouse   config.ClickHouse
 	WorkDir      string    // corpus, logs, NATS stores; the corpus is removed at the end
 	Progress     io.Writer // one line per measurement; nil for none
-	Log          *slog.Logger
+	// Profile, when set, receives a CPU profile of this process during the
+	// first pipeline round: with the workers in process, the whole
+	// pipeline's (NATS server included, ClickHouse not).
+	Profile io.Writer
+	Log     *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -159,7 +165,7 @@ func Run(ctx context.Context, e *Engine, c Config) (*Report, error) {
 		})
 	}
 	defer drops.Wait()
-	w := Workers{Bin: c.Bin, Engine: e}
+	w := Workers{Bin: c.Bin, Engine: e, Env: c.WorkerEnv}
 
 	for r := range c.Reps {
 		var limit LimitResult
@@ -192,7 +198,17 @@ func Run(ctx context.Context, e *Engine, c Config) (*Report, error) {
 			if err != nil {
 				return rep, err
 			}
+			profiling := false
+			if c.Profile != nil && r == 0 && i == 0 {
+				if err := pprof.StartCPUProfile(c.Profile); err != nil {
+					return rep, fmt.Errorf("cpu profile: %w", err)
+				}
+				profiling = true
+			}
 			res, err := w.Pipeline(ctx, s, mainDir, g.Source(), rep.Expect, k, c.Timeout)
+			if profiling {
+				pprof.StopCPUProfile()
+			}
 			s.Close(ctx)
 			drop(s)
 			if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -73,10 +72,7 @@ func benchCommand(flags *service.Flags) *cobra.Command {
 					return fmt.Errorf("cpu profile: %w", err)
 				}
 				defer f.Close()
-				if err := pprof.StartCPUProfile(f); err != nil {
-					return fmt.Errorf("cpu profile: %w", err)
-				}
-				defer pprof.StopCPUProfile()
+				c.Profile = f
 			}
 			rep, err := bench.Run(ctx, e, c)
 			if rep == nil {
@@ -114,8 +110,9 @@ func benchCommand(flags *service.Flags) *cobra.Command {
 	f.DurationVar(&c.Poll, "poll", 20*time.Millisecond, "ClickHouse polling interval of the latency run")
 	f.DurationVar(&c.Timeout, "timeout", 30*time.Minute, "longest pipeline round")
 	f.StringVar(&c.Bin, "bin", "", "folder with prebuilt fetch, clean, extract and load binaries (default: build them)")
+	f.StringArrayVar(&c.WorkerEnv, "worker-env", nil, "extra setting for the worker processes, e.g. CASEWIRE_EXTRACT_CONCURRENCY=4; repeatable")
 	f.BoolVar(&inProcess, "in-process", false, "run the workers as goroutines of this process (no per-worker memory)")
 	f.StringVar(&out, "out", "bench-results", "folder for the results and the run's logs")
-	f.StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of this process (the limit passes) to this file")
+	f.StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of the first pipeline round to this file (with --in-process: every stage and the NATS server)")
 	return cmd
 }
