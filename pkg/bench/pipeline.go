@@ -102,8 +102,8 @@ func (s *Stack) Drop(ctx context.Context) error {
 // processes (Bin set: the way they are deployed, and the only way to see
 // each one's memory) or as goroutines of this process (tests).
 type Workers struct {
-	Bin    string  // folder with the fetch, clean, extract and load binaries
-	Engine *Engine // used when Bin is empty
+	Bin    string   // folder with the fetch, clean, extract and load binaries
+	Engine *Engine  // used when Bin is empty
 	Env    []string // extra settings for the processes, after the benchmark's own
 }
 
