@@ -94,7 +94,9 @@ func dlqCommand(flags *service.Flags) *cobra.Command {
 					l.Seq = seq
 					results = append(results, deadletter.Result{Letter: l, Err: err})
 				}
-				return printResults(cmd.OutOrStdout(), results)
+				// Sequences named one by one must all be replayed; --all
+				// passes over what cannot be.
+				return printResults(cmd.OutOrStdout(), results, len(seqs) > 0)
 			})
 		},
 	}
@@ -215,7 +217,7 @@ func printLetter(w io.Writer, l deadletter.Letter, now time.Time) {
 	fmt.Fprintf(w, "payload:    %s\n", l.Summary())
 }
 
-func printResults(w io.Writer, rs []deadletter.Result) error {
+func printResults(w io.Writer, rs []deadletter.Result, strict bool) error {
 	var failed, skipped, replayed int
 	for _, r := range rs {
 		switch {
@@ -231,8 +233,8 @@ func printResults(w io.Writer, rs []deadletter.Result) error {
 		}
 	}
 	fmt.Fprintf(w, "%d replayed, %d kept (not replayable), %d failed\n", replayed, skipped, failed)
-	if failed > 0 {
-		return fmt.Errorf("%d dead letters could not be replayed", failed)
+	if failed > 0 || (strict && skipped > 0) {
+		return fmt.Errorf("%d dead letters could not be replayed", failed+skipped)
 	}
 	return nil
 }
