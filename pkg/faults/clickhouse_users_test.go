@@ -1,0 +1,221 @@
+package faults
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/casewire/casewire/pkg/article"
+	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/pipeline"
+)
+
+// startClickHouseWithUsers runs a ClickHouse server of the test's own whose
+// users are deployments/clickhouse/users.xml, with these passwords.
+func startClickHouseWithUsers(t *testing.T, passwords map[string]string) (addr string) {
+	t.Helper()
+	if _, err := exec.LookPath("clickhouse-server"); err != nil {
+		// chtest installs it on first use; the shared server is up by now.
+		t.Fatalf("clickhouse-server not installed: %v", err)
+	}
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := os.ReadFile(filepath.Join(root, "deployments", "clickhouse", "users.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(users)
+	for marker, pw := range passwords {
+		sum := sha256.Sum256([]byte(pw))
+		text = strings.ReplaceAll(text, marker, hex.EncodeToString(sum[:]))
+	}
+	dir := t.TempDir()
+	tcp, httpPort := freePort(t), freePort(t)
+	for _, d := range []string{"data", "tmp", "user_files", "format_schemas", "log"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "users.xml"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`<?xml version="1.0"?>
+<yandex>
+    <logger><level>warning</level><log>%[1]s/log/server.log</log><errorlog>%[1]s/log/error.log</errorlog></logger>
+    <listen_host>127.0.0.1</listen_host>
+    <tcp_port>%[2]d</tcp_port>
+    <http_port>%[3]d</http_port>
+    <path>%[1]s/data/</path>
+    <tmp_path>%[1]s/tmp/</tmp_path>
+    <user_files_path>%[1]s/user_files/</user_files_path>
+    <format_schema_path>%[1]s/format_schemas/</format_schema_path>
+    <users_config>%[1]s/users.xml</users_config>
+    <default_profile>default</default_profile>
+    <default_database>default</default_database>
+    <mark_cache_size>268435456</mark_cache_size>
+</yandex>
+`, dir, tcp, httpPort)
+	if err := os.WriteFile(filepath.Join(dir, "config.xml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logf, err := os.Create(filepath.Join(dir, "log", "stdout.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("clickhouse-server", "--config-file="+filepath.Join(dir, "config.xml"))
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); logf.Close(); close(done) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	ping := fmt.Sprintf("http://127.0.0.1:%d/ping", httpPort)
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if resp, err := http.Get(ping); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		select {
+		case <-done:
+			b, _ := os.ReadFile(filepath.Join(dir, "log", "error.log"))
+			t.Fatalf("clickhouse-server with deployments/clickhouse/users.xml exited:\n%s", b)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("clickhouse-server did not answer within 60s")
+		}
+	}
+	return fmt.Sprintf("127.0.0.1:%d", tcp)
+}
+
+// TestClickHouseUsers proves deployments/clickhouse/users.xml on the server
+// at hand: the load user migrates and writes casewire's database, the
+// analyst reads it and can do nothing else, and wrong passwords are refused.
+func TestClickHouseUsers(t *testing.T) {
+	addr := startClickHouseWithUsers(t, map[string]string{
+		"REPLACE_WITH_SHA256_OF_ADMIN_PASSWORD":   "admin-pw",
+		"REPLACE_WITH_SHA256_OF_LOAD_PASSWORD":    "load-pw",
+		"REPLACE_WITH_SHA256_OF_ANALYST_PASSWORD": "analyst-pw",
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	chCfg := func(user, pw string) config.ClickHouse {
+		c := config.Default().ClickHouse
+		c.Addr, c.User, c.Password, c.Database = addr, user, pw, "casewire"
+		return c
+	}
+
+	// load: schema, divisions and an article, as the service does at start.
+	cfg := config.Default()
+	cfg.ClickHouse = chCfg("casewire_load", "load-pw")
+	w, err := pipeline.OpenWarehouse(ctx, cfg, quietLog())
+	if err != nil {
+		t.Fatalf("load user cannot migrate its database: %v", err)
+	}
+	root, _ := repoRoot()
+	golden, err := os.ReadFile(filepath.Join(root, "pkg", "article", "testdata", "v1", "extracted.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x article.Extracted
+	if err := article.Decode(golden, &x); err != nil {
+		t.Fatal(err)
+	}
+	if rejected, err := w.Write(ctx, []article.Extracted{x}); err != nil || len(rejected) > 0 {
+		t.Fatalf("load user cannot write: %v %v", err, rejected)
+	}
+	admin, err := connect.ClickHouse(ctx, chCfg("default", "admin-pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if err := admin.Exec(ctx, "CREATE TABLE default.private (x UInt8) ENGINE = Memory"); err != nil {
+		t.Fatal(err)
+	}
+
+	// Analysts' tools open casewire's database, the only one they may enter.
+	analyst, err := openAs(ctx, addr, "casewire", "casewire_analyst", "analyst-pw")
+	if err != nil {
+		t.Fatalf("analyst cannot connect: %v", err)
+	}
+	defer analyst.Close()
+	var n uint64
+	if err := analyst.QueryRow(ctx, "SELECT count() FROM casewire.v_articles").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("analyst reads v_articles: %d, %v", n, err)
+	}
+	refused := []struct{ name, sql string }{
+		{"insert", "INSERT INTO casewire.articles (article_id) VALUES ('x')"},
+		{"create table", "CREATE TABLE casewire.mine (x UInt8) ENGINE = Memory"},
+		{"drop view", "DROP TABLE casewire.v_articles"},
+		{"alter delete", "ALTER TABLE casewire.articles DELETE WHERE 1"},
+		{"other database", "SELECT count() FROM default.private"},
+	}
+	for _, r := range refused {
+		t.Run("analyst refused/"+r.name, func(t *testing.T) {
+			if err := analyst.Exec(ctx, r.sql); err == nil {
+				t.Errorf("%s: allowed, want refused", r.sql)
+			}
+		})
+	}
+	t.Run("analyst refused the default database", func(t *testing.T) {
+		if conn, err := openAs(ctx, addr, "default", "casewire_analyst", "analyst-pw"); err == nil {
+			conn.Close()
+			t.Error("analyst entered database default")
+		}
+	})
+	for _, c := range []struct{ name, user, pw string }{
+		{"wrong password", "casewire_analyst", "guess"},
+		{"no password", "casewire_load", ""},
+	} {
+		t.Run("refused/"+c.name, func(t *testing.T) {
+			if conn, err := openAs(ctx, addr, "casewire", c.user, c.pw); err == nil {
+				conn.Close()
+				t.Errorf("%s connected", c.user)
+			}
+		})
+	}
+}
+
+// openAs connects as an analyst's tool would: straight into a database.
+func openAs(ctx context.Context, addr, db, user, pw string) (driver.Conn, error) {
+	conn, err := clickhouse.Open(&clickhouse.Options{
+		Protocol: clickhouse.Native, Addr: []string{addr},
+		Auth:     clickhouse.Auth{Database: db, Username: user, Password: pw},
+		Settings: connect.ClickHouseSettings(), DialTimeout: 5 * time.Second,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := conn.Ping(ctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
+}
