@@ -182,8 +182,15 @@ func (r *Report) Markdown(w io.Writer) {
 	if len(pipes) > 0 && len(pipes[0].Drained) > 0 {
 		fmt.Fprintf(w, "\nWhere the headline pipeline's time goes (medians; a stage has drained when it has acknowledged everything):\n\n")
 		fmt.Fprintf(w, "| fetch published all | clean drained | extract drained | load drained | last fact visible |\n|---:|---:|---:|---:|---:|\n")
+		// A stage caught only in the same poll as the last fact is absent.
 		at := func(st string) float64 {
-			return medianOf(pipes, func(p PipelineResult) float64 { return p.Drained[st].Seconds() })
+			var xs []float64
+			for _, p := range pipes {
+				if d, ok := p.Drained[st]; ok {
+					xs = append(xs, d.Seconds())
+				}
+			}
+			return median(xs)
 		}
 		fmt.Fprintf(w, "| %.2fs | %.2fs | %.2fs | %.2fs | %.2fs |\n\n",
 			medianOf(pipes, func(p PipelineResult) float64 { return p.Published.Seconds() }), at("clean"), at("extract"), at("load"),

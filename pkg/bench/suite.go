@@ -40,7 +40,7 @@ type Config struct {
 	WorkerEnv    []string      // extra CASEWIRE_*=value settings for the worker processes (experiments)
 	ClickHouse   config.ClickHouse
 	WorkDir      string    // corpus, logs, NATS stores; the corpus is removed at the end
-	Progress     io.Writer // one line per measurement; nil for none
+	Progress     io.Writer `json:"-"` // one line per measurement; nil for none
 	// Profile, when set, receives a CPU profile of this process during the
 	// first pipeline round: with the workers in process, the whole
 	// pipeline's (NATS server included, ClickHouse not).

@@ -21,6 +21,7 @@ func benchCommand(flags *service.Flags) *cobra.Command {
 		out        string
 		inProcess  bool
 		cpuprofile string
+		fromJSON   string
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -33,6 +34,19 @@ func benchCommand(flags *service.Flags) *cobra.Command {
 			"with the raw numbers as JSON, under --out. ClickHouse comes from clickhouse.addr.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if fromJSON != "" {
+				// Render a finished run again, e.g. after the report changed.
+				data, err := os.ReadFile(fromJSON)
+				if err != nil {
+					return fmt.Errorf("read results: %w", err)
+				}
+				var rep bench.Report
+				if err := json.Unmarshal(data, &rep); err != nil {
+					return fmt.Errorf("decode %s: %w", fromJSON, err)
+				}
+				rep.Markdown(cmd.OutOrStdout())
+				return nil
+			}
 			cfg, err := flags.Load(config.Default())
 			if err != nil {
 				return err
@@ -97,7 +111,7 @@ func benchCommand(flags *service.Flags) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&c.Articles, "articles", 2000, "articles in the main corpus (streamed to disk; a million works)")
+	f.IntVar(&c.Articles, "articles", 3000, "articles in the main corpus (streamed to disk; a million works)")
 	f.IntVar(&c.Reps, "reps", 5, "repetitions; the report gives medians")
 	f.IntSliceVar(&c.LimitWorkers, "limit-workers", []int{1, 2, 4}, "goroutine counts of the limit passes (0: one per core)")
 	f.IntSliceVar(&c.Extractors, "extractors", []int{1, 2, 4}, "extract worker processes of the pipeline runs; the first is compared with the limit")
@@ -113,6 +127,7 @@ func benchCommand(flags *service.Flags) *cobra.Command {
 	f.StringArrayVar(&c.WorkerEnv, "worker-env", nil, "extra setting for the worker processes, e.g. CASEWIRE_EXTRACT_CONCURRENCY=4; repeatable")
 	f.BoolVar(&inProcess, "in-process", false, "run the workers as goroutines of this process (no per-worker memory)")
 	f.StringVar(&out, "out", "bench-results", "folder for the results and the run's logs")
+	f.StringVar(&fromJSON, "report", "", "print the Markdown report of a finished run's JSON file instead of running")
 	f.StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of the first pipeline round to this file (with --in-process: every stage and the NATS server)")
 	return cmd
 }
