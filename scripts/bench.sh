@@ -18,8 +18,10 @@ cd "$root"
 addr=$(scripts/clickhouse.sh start)
 bin="$root/bench-results/bin"
 mkdir -p "$bin"
-echo "bench: building casewire into $bin" >&2
-go build -o "$bin/casewire" ./services/casewire
+echo "bench: building casewire and the workers into $bin" >&2
+for cmd in casewire fetch clean extract load; do
+	go build -o "$bin/$cmd" "./services/$cmd"
+done
 
 quick=()
 if [[ -n "${BENCH_QUICK:-}" ]]; then
@@ -28,4 +30,4 @@ if [[ -n "${BENCH_QUICK:-}" ]]; then
 fi
 
 # Only the benchmark's own settings reach the workers; the caller's CASEWIRE_* stay out.
-CASEWIRE_CLICKHOUSE_ADDR="$addr" "$bin/casewire" bench --out "$root/bench-results" "${quick[@]}" "$@"
+CASEWIRE_CLICKHOUSE_ADDR="$addr" "$bin/casewire" bench --bin "$bin" --out "$root/bench-results" "${quick[@]}" "$@"

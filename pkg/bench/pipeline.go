@@ -349,6 +349,12 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 		go func() { fetchDone <- scanInProcess(ctx, s.JS, source, dir) }()
 	}
 
+	// Counting distinct ids is cheap for thousands of rows; a million-article
+	// run polls less often so that the polling does not load ClickHouse.
+	poll := 20 * time.Millisecond
+	if want.Articles > 100_000 {
+		poll = 250 * time.Millisecond
+	}
 	fetched := false
 	for {
 		if !fetched {
@@ -404,7 +410,7 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 		case <-ctx.Done():
 			return res, fmt.Errorf("pipeline: %d of %d articles, %d of %d facts after %s: %w",
 				res.Articles, want.Articles, res.Facts, want.Facts, time.Since(start).Round(time.Millisecond), ctx.Err())
-		case <-time.After(20 * time.Millisecond):
+		case <-time.After(poll):
 		}
 	}
 	if dl, err := pipeline.DeadLetters(ctx, s.JS); err == nil {

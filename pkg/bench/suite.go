@@ -105,6 +105,9 @@ type Report struct {
 // repetition by repetition so that load from elsewhere falls on all alike.
 func Run(ctx context.Context, e *Engine, c Config) (*Report, error) {
 	c = c.withDefaults()
+	if c.Articles <= 0 {
+		return nil, fmt.Errorf("bench: the corpus needs at least one article")
+	}
 	rep := &Report{Config: c, Started: time.Now(), Limits: map[int][]LimitResult{}, Pipes: map[int][]PipelineResult{}, Lengths: map[int][]LimitResult{}}
 	procs := runtime.GOMAXPROCS(0)
 	if !slices.Contains(c.LimitWorkers, procs) {
