@@ -84,3 +84,20 @@ func TestRecordDeterministic(t *testing.T) {
 		t.Errorf("record %d repeats record 0's text", n)
 	}
 }
+
+// BenchmarkWrite is the generator's own speed, so that a million-article
+// corpus can be sized: one op is 10,000 articles.
+func BenchmarkWrite(b *testing.B) {
+	g, err := benchcorpus.New(benchcorpus.Options{Month: "2026-10"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	for b.Loop() {
+		st, err := g.Write(dir, 10_000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(st.BodyBytes)
+	}
+}
