@@ -1,12 +1,12 @@
 package deploytest
 
 import (
-	"fmt"
+	"github.com/casewire/casewire/pkg/servicetest"
+
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -21,47 +21,17 @@ func serviceExists(t testing.TB, name string) bool {
 
 // built holds the binaries, each built once per test binary: building
 // them takes a while.
-var built struct {
-	mu   sync.Mutex
-	dir  string
-	done map[string]error
-}
 
 // binary builds a service the way deployments/docker/Dockerfile does
 // (static, CGO_ENABLED=0, -trimpath) and returns the path of the binary.
 func binary(t testing.TB, name string) string {
 	t.Helper()
-	built.mu.Lock()
-	defer built.mu.Unlock()
-	if built.dir == "" {
-		dir, err := os.MkdirTemp("", "casewire-deploytest-bin-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		built.dir, built.done = dir, map[string]error{}
-	}
-	path := filepath.Join(built.dir, name)
-	err, ok := built.done[name]
-	if !ok {
-		cmd := exec.Command("go", "build", "-trimpath", "-o", path, "./services/"+name)
-		cmd.Dir = repoRoot(t)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, berr := cmd.CombinedOutput(); berr != nil {
-			err = fmt.Errorf("go build ./services/%s: %w\n%s", name, berr, out)
-		}
-		built.done[name] = err
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return servicetest.Binary(t, name)
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if built.dir != "" {
-		os.RemoveAll(built.dir)
-	}
+	servicetest.Cleanup()
 	os.Exit(code)
 }
 

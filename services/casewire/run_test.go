@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/casewire/casewire/pkg/chtest"
+	"github.com/casewire/casewire/pkg/servicetest"
 )
 
 // TestRunOnce runs the main job as a user does (casewire run --once on a
@@ -50,22 +50,9 @@ func TestRunOnce(t *testing.T) {
 // TestStdioPipeline runs the documented Unix-filter chain of the real
 // binaries: fetch --stdio FILE | clean --stdio | extract --stdio.
 func TestStdioPipeline(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the service binaries")
-	}
-	bin := t.TempDir()
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, svc := range []string{"fetch", "clean", "extract"} {
-		build := exec.Command("go", "build", "-o", filepath.Join(bin, svc), "./services/"+svc)
-		build.Dir = root
-		build.Env = append(os.Environ(), "GOWORK="+filepath.Join(root, "go.work"))
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("build %s: %v\n%s", svc, err, out)
-		}
-	}
+	bin := filepath.Dir(servicetest.Binary(t, "fetch"))
+	servicetest.Binary(t, "clean")
+	servicetest.Binary(t, "extract")
 	sh := exec.Command("bash", "-c", `set -o pipefail; "$1/fetch" --stdio testdata/feed | "$1/clean" --stdio | "$1/extract" --stdio`, "pipe", bin)
 	var stderr bytes.Buffer
 	sh.Stderr = &stderr
