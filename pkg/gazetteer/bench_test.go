@@ -7,7 +7,9 @@ import (
 )
 
 // TestLoadCost logs what Load costs: the time and the heap the gazetteer
-// keeps. It fails only if Load gets far slower than the one-second budget.
+// keeps. Time is only logged (BenchmarkLoad measures it: a shared machine
+// makes wall-clock assertions flaky); the heap it keeps does not depend on
+// load, so it is held to a bound.
 func TestLoadCost(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -23,8 +25,8 @@ func TestLoadCost(t *testing.T) {
 	runtime.KeepAlive(g)
 	t.Logf("Load: %v, %.1f MiB live heap, %d divisions, %d dictionary words",
 		took, float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), len(g.nodes), len(g.dict))
-	if took > 3*time.Second {
-		t.Errorf("Load took %v", took)
+	if live := after.HeapAlloc - before.HeapAlloc; live > 64<<20 {
+		t.Errorf("the gazetteer keeps %.1f MiB of heap, want under 64 MiB", float64(live)/(1<<20))
 	}
 }
 
