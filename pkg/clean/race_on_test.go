@@ -2,5 +2,5 @@
 
 package clean
 
-// raceSlowdown scales time limits: the race detector slows code ~10x.
+// raceSlowdown shrinks stress inputs: the race detector slows code ~10x.
 const raceSlowdown = 10
