@@ -34,7 +34,8 @@ func CleanHandler(c *clean.Cleaner) stage.Handler[article.Raw, article.Clean] {
 	return func(_ context.Context, r article.Raw) ([]article.Clean, error) {
 		out, err := c.Clean(r)
 		if err != nil {
-			return nil, stage.Permanent(fmt.Errorf("clean %s: %w", r.URI, err))
+			// The cleaner's errors already name the input.
+			return nil, stage.Permanent(err)
 		}
 		return out, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -116,7 +117,7 @@ func WorkerCommand(spec WorkerSpec) *cobra.Command {
 					log.Error("metrics server", "err", err)
 				}
 			}()
-			log.Info("started", "nats", cfg.NATS.URL)
+			log.Info("started", "nats", redactURL(cfg.NATS.URL))
 			err = spec.Run(ctx, rt, args)
 			log.Info("stopped", "err", err)
 			return err
@@ -199,4 +200,18 @@ func Main(cmd *cobra.Command) int {
 		return 1
 	}
 	return 0
+}
+
+// redactURL hides credentials a NATS URL may carry (nats://user:pass@host),
+// so that a log never shows a secret.
+func redactURL(s string) string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if u, err := url.Parse(strings.TrimSpace(part)); err == nil && u.User != nil {
+			u.User = url.User("redacted")
+			part = u.String()
+		}
+		out = append(out, part)
+	}
+	return strings.Join(out, ",")
 }
