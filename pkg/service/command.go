@@ -207,7 +207,8 @@ func Main(cmd *cobra.Command) int {
 func redactURL(s string) string {
 	var out []string
 	for _, part := range strings.Split(s, ",") {
-		if u, err := url.Parse(strings.TrimSpace(part)); err == nil && u.User != nil {
+		part = strings.TrimSpace(part)
+		if u, err := url.Parse(part); err == nil && u.User != nil {
 			u.User = url.User("redacted")
 			part = u.String()
 		}
