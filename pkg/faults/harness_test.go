@@ -677,6 +677,7 @@ func (h *harness) verify(o *outcome, started time.Time) {
 	}
 	if o.FactsInTable != o.Facts {
 		h.t.Errorf("v_facts shows %d facts, the facts table holds %d distinct ones", o.Facts, o.FactsInTable)
+		h.explainHiddenFacts(ctx, conn)
 	}
 	dl, err := pipeline.DeadLetters(ctx, h.js)
 	if err != nil {
@@ -744,3 +745,44 @@ var extractorOnce = sync.OnceValues(func() (*extract.Extractor, error) {
 })
 
 func sharedExtractor() (*extract.Extractor, error) { return extractorOnce() }
+
+// explainHiddenFacts logs, for a few facts the table holds but v_facts does
+// not show, every version of the fact, the one FINAL keeps, and every version
+// of its article, so a failure says which side lost a load.
+func (h *harness) explainHiddenFacts(ctx context.Context, conn driver.Conn) {
+	type hidden struct {
+		fact, article string
+		versions      []uint64
+	}
+	rows, err := conn.Query(ctx, fmt.Sprintf(`
+SELECT fact_id, article_id, groupArray(version)
+FROM %[1]s.facts
+WHERE fact_id NOT IN (SELECT fact_id FROM %[1]s.v_facts)
+GROUP BY fact_id, article_id
+ORDER BY fact_id
+LIMIT 5`, h.db))
+	if err != nil {
+		h.t.Logf("explain hidden facts: %v", err)
+		return
+	}
+	var hs []hidden
+	for rows.Next() {
+		var x hidden
+		if err := rows.Scan(&x.fact, &x.article, &x.versions); err != nil {
+			h.t.Logf("explain hidden facts: %v", err)
+			break
+		}
+		hs = append(hs, x)
+	}
+	rows.Close()
+	for _, x := range hs {
+		var final, articleVersions []uint64
+		if err := conn.QueryRow(ctx, fmt.Sprintf("SELECT groupArray(version) FROM %s.facts FINAL WHERE fact_id = '%s'", h.db, x.fact)).Scan(&final); err != nil {
+			h.t.Logf("explain hidden facts: %v", err)
+		}
+		if err := conn.QueryRow(ctx, fmt.Sprintf("SELECT groupArray(version) FROM %s.articles WHERE article_id = '%s'", h.db, x.article)).Scan(&articleVersions); err != nil {
+			h.t.Logf("explain hidden facts: %v", err)
+		}
+		h.t.Logf("hidden fact %s: fact versions %v, FINAL keeps %v; article %s versions %v", x.fact, x.versions, final, x.article, articleVersions)
+	}
+}

@@ -94,6 +94,15 @@ func TestReadFileLimits(t *testing.T) {
 	if _, _, err := fetch.ReadFile(src, empty, fetch.Options{}); err == nil || !strings.Contains(err.Error(), "empty") {
 		t.Errorf("empty file: err = %v", err)
 	}
+	png := write("photo.png", append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{0, 1, 2, 200}, 300)...))
+	if _, _, err := fetch.ReadFile(src, png, fetch.Options{}); !errors.Is(err, fetch.ErrBinary) {
+		t.Errorf("binary file: err = %v, want ErrBinary", err)
+	}
+	// A few stray NULs in a text do not make it binary: clean strips them.
+	nul := write("nul.txt", []byte("警方通报\x00一起案件。"+strings.Repeat("正文", 200)))
+	if _, _, err := fetch.ReadFile(src, nul, fetch.Options{}); err != nil {
+		t.Errorf("text with a NUL byte: %v", err)
+	}
 	dump := write("d.dat", []byte("<doc><content>短</content></doc>\n<doc><content>"+strings.Repeat("长", 500)+"</content></doc>\n<doc><content>截断"))
 	raws, rejected, err := fetch.ReadFile(src, dump, fetch.Options{MaxBytes: 1000})
 	if err != nil {

@@ -38,6 +38,29 @@ type Options struct {
 // the 8 MiB message limit casewire configures on NATS.
 const DefaultMaxBytes = 4 << 20
 
+// ErrBinary is returned for a file that is not text in any encoding (an
+// image, an archive, an executable): cleaning it would only make garbage.
+var ErrBinary = errors.New("binary file, not text")
+
+// looksBinary reports a run of four NUL bytes, or control bytes other than
+// whitespace in more than 8% of the first 8 KB. Text in UTF-8, GBK or any
+// other ASCII-compatible encoding has next to none (a stray NUL is stripped by
+// clean); images, archives and executables have runs of zeros, and random
+// bytes are about 11% control bytes.
+func looksBinary(data []byte) bool {
+	head := data[:min(len(data), 8192)]
+	if bytes.Contains(head, []byte{0, 0, 0, 0}) {
+		return true
+	}
+	ctl := 0
+	for _, b := range head {
+		if b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f' && b != 0x1b {
+			ctl++
+		}
+	}
+	return ctl*100 > 8*len(head)
+}
+
 // ErrTooLarge is returned for a file or record above Options.MaxBytes.
 var ErrTooLarge = errors.New("larger than the size limit")
 
@@ -154,6 +177,9 @@ func readData(src Source, path, uri string, data []byte, o Options) (raws []arti
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil, fmt.Errorf("%s: empty file", path)
+	}
+	if looksBinary(data) {
+		return nil, nil, fmt.Errorf("%s: %w", path, ErrBinary)
 	}
 	r := newRaw(src, uri, detectFormat(path, data), data, o)
 	if r.Format == article.FormatText && path != StdinPath {
