@@ -122,8 +122,9 @@ type Clean struct {
 
 // Extract configures the extract stage.
 type Extract struct {
-	Concurrency int      `yaml:"concurrency" help:"messages extracted at once"`
-	DictFiles   []string `yaml:"dict_files" help:"extra dictionary files (word, frequency, POS per line)"`
+	Concurrency    int      `yaml:"concurrency" help:"messages extracted at once"`
+	DictFiles      []string `yaml:"dict_files" help:"extra dictionary files (word, frequency, POS per line)"`
+	MemoryLimitMiB int64    `yaml:"memory_limit_mib" help:"soft memory limit of the extract service in MiB (Go GC target; GOMEMLIMIT wins; 0 none)"`
 }
 
 // Load configures the load stage's batching.
@@ -159,7 +160,7 @@ func Default() Config {
 			Retries: 3, HostDelay: time.Second, MaxRedirects: 5,
 		},
 		Clean:   Clean{Concurrency: 2},
-		Extract: Extract{Concurrency: 2},
+		Extract: Extract{Concurrency: 2, MemoryLimitMiB: 270},
 		Load:    Load{BatchRows: 1000, BatchBytes: 16 << 20, BatchWait: time.Second},
 		HTTP:    HTTP{Addr: ""},
 		Log:     Log{Format: "auto", Level: "info"},
@@ -270,6 +271,9 @@ func (c Config) Validate() error {
 	}
 	if c.Extract.Concurrency < 1 {
 		bad("extract.concurrency", "must be positive")
+	}
+	if c.Extract.MemoryLimitMiB < 0 {
+		bad("extract.memory_limit_mib", "must be 0 (none) or positive")
 	}
 	if c.Load.BatchRows < 1 {
 		bad("load.batch_rows", "must be positive")

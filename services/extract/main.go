@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/pipeline"
@@ -25,6 +26,7 @@ func main() {
 			return err
 		},
 		Run: func(ctx context.Context, rt *service.Runtime, _ []string) error {
+			setMemoryLimit(rt.Config.Extract.MemoryLimitMiB)
 			x, _, err := pipeline.NewExtractor(rt.Config.Extract)
 			if err != nil {
 				return err
@@ -32,4 +34,15 @@ func main() {
 			return pipeline.RunExtract(ctx, rt.Env, x)
 		},
 	})))
+}
+
+// setMemoryLimit gives the garbage collector a soft limit: the segmenter's
+// dictionary is ~200 MB of long-lived heap, and without a limit the heap
+// doubles past it before a collection (peak RSS ~340 MB measured, ~260 MB with
+// a 270 MiB limit at the same CPU). GOMEMLIMIT, if set, wins.
+func setMemoryLimit(mib int64) {
+	if mib <= 0 || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(mib << 20)
 }
