@@ -161,7 +161,7 @@ func Default() Config {
 		},
 		Clean:   Clean{Concurrency: 2},
 		Extract: Extract{Concurrency: 2, MemoryLimitMiB: 270},
-		Load:    Load{BatchRows: 1000, BatchBytes: 16 << 20, BatchWait: time.Second},
+		Load:    Load{BatchRows: 1000, BatchBytes: 16 << 20, BatchWait: 500 * time.Millisecond},
 		HTTP:    HTTP{Addr: ""},
 		Log:     Log{Format: "auto", Level: "info"},
 	}

@@ -27,10 +27,12 @@ type BatchPolicy struct {
 	MaxWait  time.Duration
 }
 
-// DefaultBatchPolicy follows ClickHouse's advice of large, infrequent inserts
-// under load while a quiet feed still becomes visible within a second.
+// DefaultBatchPolicy follows ClickHouse's advice of large, infrequent inserts:
+// under load a batch fills to MaxRows long before MaxWait, while a quiet feed
+// is flushed after half a second so that an article is visible within about
+// a second of being fetched.
 func DefaultBatchPolicy() BatchPolicy {
-	return BatchPolicy{MaxRows: 1000, MaxBytes: 16 << 20, MaxWait: time.Second}
+	return BatchPolicy{MaxRows: 1000, MaxBytes: 16 << 20, MaxWait: 500 * time.Millisecond}
 }
 
 // BatchWorker runs a BatchHandler against a durable consumer. A transient
