@@ -4,8 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
+	"github.com/casewire/casewire/pkg/pipeline/pipelinetest"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -17,16 +16,13 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
-	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/clean"
-	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/fetch"
 	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/topology"
-	"github.com/casewire/casewire/pkg/warehouse"
 )
 
 const goodText = "2024年5月，乌海市公安局共立刑事案件131起，同比下降68.05%，破获各类案件95起，抓获犯罪嫌疑人60名。\n乌海市公安局表示，将继续保持严打高压态势。\n"
@@ -144,29 +140,10 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := natstest.Start(t)
-	_, js := natstest.Connect(t, srv.URL)
-	cfg := config.Default()
-	cfg.Load.BatchWait = 100 * time.Millisecond
+	ps := pipelinetest.Start(t, pipelinetest.Options{Extractor: x})
+	js, conn, db := ps.JS, ps.Conn, ps.DB
 	ctx := natstest.Context(t)
-	if err := topology.Ensure(ctx, js, topology.Config{AckWait: cfg.Streams.AckWait, MaxDeliver: cfg.Streams.MaxDeliver}); err != nil {
-		t.Fatal(err)
-	}
-	conn, db := chtest.Open(t)
-	if err := warehouse.Migrate(ctx, conn, db); err != nil {
-		t.Fatal(err)
-	}
-	w := warehouse.NewWriter(conn, db, warehouse.WriterOptions{})
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	env := pipeline.Env{JS: js, Config: cfg, Log: quiet}
-	sctx, cancel := context.WithCancel(context.Background())
-	wait := pipeline.StartConsumers(sctx, env, pipeline.Parts{Cleaner: clean.New(clean.Options{}), Extractor: x, Writer: w})
-	t.Cleanup(func() {
-		cancel()
-		if err := wait(); err != nil {
-			t.Errorf("stages: %v", err)
-		}
-	})
+	quiet := ps.Env.Log
 	pub, err := fetch.NewPublisher(ctx, js, 1, quiet)
 	if err != nil {
 		t.Fatal(err)

@@ -3,95 +3,34 @@ package pipeline_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
+	"github.com/casewire/casewire/pkg/pipeline/pipelinetest"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/casewire/casewire/pkg/chtest"
-	"github.com/casewire/casewire/pkg/clean"
-	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/fetch"
-	"github.com/casewire/casewire/pkg/gazetteer"
-	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/pipeline"
-	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/topology"
 	"github.com/casewire/casewire/pkg/warehouse"
 )
 
-// The extractor takes seconds to build: one per test binary.
-var (
-	extractorOnce sync.Once
-	extractor     *extract.Extractor
-	gaz           *gazetteer.Gazetteer
-	extractorErr  error
-)
-
-func sharedExtractor(t *testing.T) (*extract.Extractor, *gazetteer.Gazetteer) {
-	t.Helper()
-	extractorOnce.Do(func() { extractor, gaz, extractorErr = pipeline.NewExtractor(config.Extract{}) })
-	if extractorErr != nil {
-		t.Fatal(extractorErr)
-	}
-	return extractor, gaz
-}
-
 // stack is a running pipeline over an in-process JetStream and a fresh
 // ClickHouse database.
 type stack struct {
+	*pipelinetest.Stack
 	t    *testing.T
-	env  pipeline.Env
 	js   jetstream.JetStream
 	conn driver.Conn
 	db   string
-	stop func()
 }
 
 func startStack(t *testing.T) *stack {
 	t.Helper()
-	x, gz := sharedExtractor(t)
-	srv := natstest.Start(t)
-	_, js := natstest.Connect(t, srv.URL)
-	cfg := config.Default()
-	cfg.Load.BatchWait = 100 * time.Millisecond
-	ctx := natstest.Context(t)
-	if err := topology.Ensure(ctx, js, topology.Config{AckWait: cfg.Streams.AckWait, MaxDeliver: cfg.Streams.MaxDeliver}); err != nil {
-		t.Fatal(err)
-	}
-	conn, db := chtest.Open(t)
-	if err := warehouse.Migrate(ctx, conn, db); err != nil {
-		t.Fatal(err)
-	}
-	w := warehouse.NewWriter(conn, db, warehouse.WriterOptions{})
-	if err := w.LoadDivisions(ctx, pipeline.Divisions(gz)); err != nil {
-		t.Fatal(err)
-	}
-	m, err := stage.NewMetrics(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := pipeline.Env{JS: js, Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: m}
-	sctx, cancel := context.WithCancel(context.Background())
-	wait := pipeline.StartConsumers(sctx, env, pipeline.Parts{Cleaner: clean.New(clean.Options{}), Extractor: x, Writer: w})
-	s := &stack{t: t, env: env, js: js, conn: conn, db: db}
-	var once sync.Once
-	s.stop = func() {
-		once.Do(func() {
-			cancel()
-			if err := wait(); err != nil {
-				t.Errorf("stages: %v", err)
-			}
-		})
-	}
-	t.Cleanup(s.stop)
-	return s
+	ps := pipelinetest.Start(t, pipelinetest.Options{Divisions: true})
+	return &stack{Stack: ps, t: t, js: ps.JS, conn: ps.Conn, db: ps.DB}
 }
 
 func (s *stack) fetch(source string, paths ...string) fetch.Stats {
@@ -110,11 +49,7 @@ func (s *stack) fetch(source string, paths ...string) fetch.Stats {
 
 func (s *stack) waitIdle() {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := pipeline.WaitIdle(ctx, s.js, 20*time.Millisecond); err != nil {
-		s.t.Fatalf("pipeline did not catch up: %v", err)
-	}
+	s.WaitIdle(s.t, 60*time.Second)
 }
 
 func (s *stack) count(query string) uint64 {

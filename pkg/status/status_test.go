@@ -4,8 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
+	"github.com/casewire/casewire/pkg/pipeline/pipelinetest"
 	"regexp"
 	"strings"
 	"sync"
@@ -18,15 +17,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/casewire/casewire/pkg/article"
-	"github.com/casewire/casewire/pkg/chtest"
-	"github.com/casewire/casewire/pkg/clean"
-	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/pipeline"
-	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/status"
 	"github.com/casewire/casewire/pkg/topology"
-	"github.com/casewire/casewire/pkg/warehouse"
 )
 
 // stack is a running pipeline: an in-process JetStream, a fresh ClickHouse
@@ -41,46 +35,8 @@ type stack struct {
 
 func startStack(t *testing.T) *stack {
 	t.Helper()
-	x, gz, err := pipeline.NewExtractor(config.Extract{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := natstest.Start(t)
-	_, js := natstest.Connect(t, srv.URL)
-	cfg := config.Default()
-	cfg.Load.BatchWait = 50 * time.Millisecond
-	ctx := natstest.Context(t)
-	if err := topology.Ensure(ctx, js, topology.Config{AckWait: cfg.Streams.AckWait, MaxDeliver: cfg.Streams.MaxDeliver}); err != nil {
-		t.Fatal(err)
-	}
-	conn, db := chtest.Open(t)
-	if err := warehouse.Migrate(ctx, conn, db); err != nil {
-		t.Fatal(err)
-	}
-	w := warehouse.NewWriter(conn, db, warehouse.WriterOptions{})
-	if err := w.LoadDivisions(ctx, pipeline.Divisions(gz)); err != nil {
-		t.Fatal(err)
-	}
-	reg := prometheus.NewRegistry()
-	m, err := stage.NewMetrics(reg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := pipeline.Env{JS: js, Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: m}
-	sctx, cancel := context.WithCancel(context.Background())
-	wait := pipeline.StartConsumers(sctx, env, pipeline.Parts{Cleaner: clean.New(clean.Options{}), Extractor: x, Writer: w})
-	s := &stack{js: js, conn: conn, db: db, reg: reg}
-	var once sync.Once
-	s.stop = func() {
-		once.Do(func() {
-			cancel()
-			if err := wait(); err != nil {
-				t.Errorf("stages: %v", err)
-			}
-		})
-	}
-	t.Cleanup(s.stop)
-	return s
+	ps := pipelinetest.Start(t, pipelinetest.Options{BatchWait: 50 * time.Millisecond})
+	return &stack{js: ps.JS, conn: ps.Conn, db: ps.DB, reg: ps.Registry, stop: ps.Stop}
 }
 
 var bodies = []string{
