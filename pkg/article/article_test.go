@@ -162,3 +162,17 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkDecode(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "v1", "extracted.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		var e article.Extracted
+		if err := article.Decode(data, &e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 )
 
 // ErrUnsupportedVersion is returned for a payload of a schema version this
@@ -28,12 +29,30 @@ func Encode(msg any) ([]byte, error) {
 // and with ErrInvalid for anything that is not a JSON object of the contract,
 // including unknown fields: a stage that does not understand a message must
 // not half-process it.
+//
+// The payload is parsed once on the way every message takes; only a payload
+// that fails is parsed again, for its version, so that a message of a newer
+// schema (which may well carry unknown fields) is reported as such.
 func Decode(data []byte, msg any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(msg)
+	if err == nil {
+		if _, terr := dec.Token(); !errors.Is(terr, io.EOF) {
+			err = errors.New("data after the message")
+		}
+	}
+	if err == nil && schemaVersion(msg) == Version {
+		if verr := validate(msg); verr != nil {
+			return fmt.Errorf("%w: %v", ErrInvalid, verr)
+		}
+		return nil
+	}
 	var head struct {
 		V *int `json:"v"`
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	if herr := json.Unmarshal(data, &head); herr != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, herr)
 	}
 	if head.V == nil {
 		return fmt.Errorf("%w: no schema version field \"v\"", ErrInvalid)
@@ -41,15 +60,20 @@ func Decode(data []byte, msg any) error {
 	if *head.V != Version {
 		return fmt.Errorf("%w: %d (this build reads %d)", ErrUnsupportedVersion, *head.V, Version)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(msg); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	return fmt.Errorf("%w: %v", ErrInvalid, err)
+}
+
+// schemaVersion is the "v" a decoded message carries.
+func schemaVersion(msg any) int {
+	switch m := msg.(type) {
+	case *Raw:
+		return m.V
+	case *Clean:
+		return m.V
+	case *Extracted:
+		return m.V
 	}
-	if err := validate(msg); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	return nil
+	return Version // other types carry no version of their own
 }
 
 func validate(msg any) error {
