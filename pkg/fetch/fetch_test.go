@@ -188,3 +188,38 @@ func TestRunnerDeadLettersUnreadable(t *testing.T) {
 		t.Errorf("dead letter error = %q", m.Header.Get("Casewire-Error"))
 	}
 }
+
+// An article within fetch.max_bytes but over the NATS server's max_payload
+// (base64 in JSON grows it by a third) is dead-lettered, not retried forever,
+// and the scan goes on.
+func TestRunnerDeadLettersOverServerLimit(t *testing.T) {
+	srv := natstest.Start(t)
+	nc, js := natstest.Connect(t, srv.URL)
+	ctx := context.Background()
+	if err := topology.Ensure(ctx, js, topology.Config{MemoryStorage: true}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	big := bytes.Repeat([]byte("案件"), int(nc.MaxPayload())/6*5/len("案件")) // ~5/6 of the limit raw, over it encoded
+	os.WriteFile(filepath.Join(dir, "big.txt"), big, 0o644)
+	os.WriteFile(filepath.Join(dir, "small.txt"), []byte("正文"), 0o644)
+	pub, err := fetch.NewPublisher(ctx, js, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := (&fetch.Runner{Source: src, Paths: []string{dir}, Pub: pub, Options: fetch.Options{MaxBytes: 2 * nc.MaxPayload()}}).Scan(ctx)
+	if err != nil {
+		t.Fatalf("scan: %v", err)
+	}
+	if st.Published != 1 || st.Rejected != 1 {
+		t.Errorf("stats %+v, want the small file published and the big one rejected", st)
+	}
+	s, _ := js.Stream(ctx, topology.StreamDeadLetter)
+	m, err := s.GetLastMsgForSubject(ctx, topology.DeadLetterSubject(topology.StageFetch))
+	if err != nil {
+		t.Fatalf("no fetch dead letter: %v", err)
+	}
+	if !strings.Contains(m.Header.Get("Casewire-Error"), "max_payload") {
+		t.Errorf("dead letter error = %q", m.Header.Get("Casewire-Error"))
+	}
+}

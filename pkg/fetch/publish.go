@@ -164,6 +164,12 @@ func (p *Publisher) Publish(ctx context.Context, r article.Raw) (published bool,
 	if err != nil {
 		return false, err
 	}
+	// A message over the server's limit would fail on every retry: refuse it
+	// here, as too large, so that it is dead-lettered instead. (fetch.max_bytes
+	// counts raw bytes; the payload carries them base64-encoded in JSON.)
+	if limit := p.js.Conn().MaxPayload(); limit > 0 && int64(len(data)) > limit {
+		return false, fmt.Errorf("%s: message of %d bytes exceeds the NATS server's max_payload %d (lower fetch.max_bytes or raise max_payload): %w", r.URI, len(data), limit, ErrTooLarge)
+	}
 	if _, err := p.js.PublishMsg(ctx, &nats.Msg{Subject: topology.SubjectRaw, Data: data}, jetstream.WithMsgID(r.MessageID())); err != nil {
 		return false, fmt.Errorf("publish %s: %w", r.URI, err)
 	}

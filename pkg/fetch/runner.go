@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"errors"
 	"hash/fnv"
 	"io"
 	"log/slog"
@@ -173,6 +174,12 @@ func (r *Runner) publishAll(ctx context.Context, st *Stats, each func(n int64, p
 	var mu sync.Mutex
 	publish := func(raw article.Raw) error {
 		ok, err := r.Pub.Publish(ctx, raw)
+		if errors.Is(err, ErrTooLarge) {
+			mu.Lock()
+			st.Rejected++
+			mu.Unlock()
+			return r.Pub.Reject(ctx, raw.URI, err)
+		}
 		if err != nil {
 			return err
 		}
