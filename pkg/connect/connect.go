@@ -210,6 +210,3 @@ func dialClickHouse(ctx context.Context, c config.ClickHouse, settings clickhous
 	}
 	return conn, nil
 }
-
-// ClickHouseSettings is LegacySettings, for callers that dial ClickHouse 18.16 themselves.
-func ClickHouseSettings() clickhouse.Settings { return LegacySettings() }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/casewire/casewire/pkg/servicetest"
 	"net/http"
 	"os"
 	"os/exec"
@@ -32,10 +33,7 @@ func startClickHouseWithUsers(t *testing.T, passwords map[string]string) (addr s
 		// here: scripts/clickhouse.sh installs it (and starts one we stop).
 		startOwnClickHouse(t)
 	}
-	root, err := repoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := servicetest.RepoRoot(t)
 	users, err := os.ReadFile(filepath.Join(root, "deployments", "clickhouse", "users.xml"))
 	if err != nil {
 		t.Fatal(err)
@@ -140,7 +138,7 @@ func TestClickHouseUsers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("load user cannot migrate its database: %v", err)
 	}
-	root, _ := repoRoot()
+	root := servicetest.RepoRoot(t)
 	golden, err := os.ReadFile(filepath.Join(root, "pkg", "article", "testdata", "v1", "extracted.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -209,7 +207,7 @@ func openAs(ctx context.Context, addr, db, user, pw string) (driver.Conn, error)
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Protocol: clickhouse.Native, Addr: []string{addr},
 		Auth:     clickhouse.Auth{Database: db, Username: user, Password: pw},
-		Settings: connect.ClickHouseSettings(), DialTimeout: 5 * time.Second,
+		Settings: connect.LegacySettings(), DialTimeout: 5 * time.Second,
 	})
 	if err != nil {
 		return nil, err

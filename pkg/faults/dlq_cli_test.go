@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/casewire/casewire/pkg/servicetest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,14 +56,14 @@ func TestDLQCommand(t *testing.T) {
 		t.Helper()
 		cctx, ccancel := context.WithTimeout(ctx, time.Minute)
 		defer ccancel()
-		cmd := exec.CommandContext(cctx, filepath.Join(binDir, "casewire"), append([]string{"dlq"}, args...)...)
+		cmd := exec.CommandContext(cctx, servicetest.Binary(t, "casewire"), append([]string{"dlq"}, args...)...)
 		cmd.Env = append(os.Environ(), "CASEWIRE_NATS_URL="+srv.URL, "CASEWIRE_LOG_LEVEL=error")
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		err := cmd.Run()
 		return out.String(), err
 	}
-	fetchCmd := exec.CommandContext(ctx, filepath.Join(binDir, "fetch"), "--once", dir)
+	fetchCmd := exec.CommandContext(ctx, servicetest.Binary(t, "fetch"), "--once", dir)
 	fetchCmd.Env = append(os.Environ(), "CASEWIRE_NATS_URL="+srv.URL, "CASEWIRE_LOG_LEVEL=error")
 	if out, err := fetchCmd.CombinedOutput(); err != nil && !errors.Is(err, context.Canceled) {
 		t.Logf("fetch --once: %v\n%s", err, out) // it reports the rejection; the dead letter is what counts

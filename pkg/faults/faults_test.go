@@ -3,6 +3,7 @@ package faults
 import (
 	"context"
 	"fmt"
+	"github.com/casewire/casewire/pkg/servicetest"
 	"net"
 	"os"
 	"os/exec"
@@ -143,10 +144,7 @@ type ownClickHouse struct {
 
 func startOwnClickHouse(t *testing.T) *ownClickHouse {
 	t.Helper()
-	root, err := repoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := servicetest.RepoRoot(t)
 	c := &ownClickHouse{t: t, script: filepath.Join(root, "scripts", "clickhouse.sh")}
 	tcp, httpPort := freePort(t), freePort(t)
 	for _, kv := range os.Environ() {

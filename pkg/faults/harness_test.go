@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"github.com/casewire/casewire/pkg/servicetest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,73 +31,11 @@ import (
 	"github.com/casewire/casewire/pkg/topology"
 )
 
-// binDir holds the service binaries, built once for the test binary by
-// TestMain: building per test would cost more than the tests.
-var binDir string
-
+// TestMain removes the service binaries servicetest built for the tests.
 func TestMain(m *testing.M) {
-	os.Exit(runMain(m))
-}
-
-func runMain(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "casewire-faults-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "faults:", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	if err := buildServices(dir); err != nil {
-		fmt.Fprintln(os.Stderr, "faults:", err)
-		return 1
-	}
-	binDir = dir
-	return m.Run()
-}
-
-// buildServices builds every service from the workspace, as deployed.
-func buildServices(dir string) error {
-	root, err := repoRoot()
-	if err != nil {
-		return err
-	}
-	for _, name := range []string{"fetch", "clean", "extract", "load", "casewire"} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), "github.com/casewire/casewire/services/"+name)
-		cmd.Dir = root
-		// scripts/test.sh tests each module with GOWORK=off; the services
-		// are built from the workspace whatever the test's own setting.
-		cmd.Env = append(withoutEnv(os.Environ(), "GOWORK"), "GOWORK="+filepath.Join(root, "go.work"))
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("build %s: %w\n%s", name, err, out)
-		}
-	}
-	return nil
-}
-
-func withoutEnv(env []string, name string) []string {
-	out := env[:0:0]
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, name+"=") {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
-
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("working directory: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.work not found above the working directory")
-		}
-		dir = parent
-	}
+	code := m.Run()
+	servicetest.Cleanup()
+	os.Exit(code)
 }
 
 // articleCount is how many articles each fault test streams:
@@ -273,7 +211,7 @@ func (h *harness) start(name string, env ...string) *proc {
 	h.seq++
 	logPath := filepath.Join(h.logDir, fmt.Sprintf("%s-%d.log", name, h.seq))
 	h.mu.Unlock()
-	cmd := exec.Command(filepath.Join(binDir, name))
+	cmd := exec.Command(servicetest.Binary(h.t, name))
 	cmd.Env = h.environ(env...)
 	// Killed with the test binary too, should a timeout or ^C end it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
@@ -575,7 +513,7 @@ func (h *harness) openCH() driver.Conn {
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Protocol: clickhouse.Native, Addr: []string{h.chAddr},
 		Auth:     clickhouse.Auth{Database: "default", Username: "default"},
-		Settings: connect.ClickHouseSettings(), DialTimeout: 5 * time.Second, ReadTimeout: time.Minute,
+		Settings: connect.LegacySettings(), DialTimeout: 5 * time.Second, ReadTimeout: time.Minute,
 	})
 	if err != nil {
 		h.t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"github.com/casewire/casewire/pkg/servicetest"
 	"io"
 	"log/slog"
 	"math/big"
@@ -218,10 +219,7 @@ func leastPrivilegeServer(t *testing.T) *server.Server {
 	for user, env := range servicePasswords {
 		t.Setenv(env, "pw-"+user)
 	}
-	root, err := repoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := servicetest.RepoRoot(t)
 	o, err := server.ProcessConfigFile(filepath.Join(root, "deployments", "nats", "casewire.conf"))
 	if err != nil {
 		t.Fatalf("deployments/nats/casewire.conf: %v", err)
@@ -404,7 +402,7 @@ func TestSecretsStayOutOfLogs(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, filepath.Join(binDir, name), args...)
+		cmd := exec.CommandContext(ctx, servicetest.Binary(t, name), args...)
 		cmd.Env = env
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
@@ -435,7 +433,7 @@ func TestSecretsStayOutOfLogs(t *testing.T) {
 	t.Run("worker log", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, filepath.Join(binDir, "clean"))
+		cmd := exec.CommandContext(ctx, servicetest.Binary(t, "clean"))
 		cmd.Env = env
 		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		var out syncBuffer
