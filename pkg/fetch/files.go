@@ -262,3 +262,38 @@ func titleFromName(path string) string {
 	}
 	return ""
 }
+
+// ReadPaths reads paths in order as fetch reads them (standard input for
+// "-", every file under the others) and hands each input's raw articles and
+// rejections to emit. An input that cannot be read at all is one rejection,
+// named by its path; only emit's errors and paths that cannot be listed stop
+// it. The continuous Runner keeps its own loop, for its seen state and
+// progress; this one serves the one-shot readers (--stdio, quality).
+func ReadPaths(src Source, paths []string, stdin io.Reader, o Options, emit func([]article.Raw, []Rejected) error) error {
+	pass := func(uri string, raws []article.Raw, rejected []Rejected, err error) error {
+		if err != nil {
+			rejected = append(rejected, Rejected{URI: uri, Err: err})
+		}
+		return emit(raws, rejected)
+	}
+	for _, p := range paths {
+		if p == StdinPath {
+			raws, rejected, err := ReadStdin(src, stdin, o)
+			if err := pass(StdinURI, raws, rejected, err); err != nil {
+				return err
+			}
+			continue
+		}
+		files, err := Files(p)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			raws, rejected, err := ReadFile(src, f, o)
+			if err := pass(f, raws, rejected, err); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -23,20 +23,12 @@ type CleanSummary struct {
 	Charsets              map[string]int // "charset (how it was chosen)"
 }
 
-// Clean reads and cleans every file under paths.
-func Clean(paths []string, src fetch.Source, c *clean.Cleaner) (CleanSummary, []article.Clean, error) {
+// Clean reads and cleans every file under paths ("-" reads stdin).
+func Clean(paths []string, stdin io.Reader, src fetch.Source, c *clean.Cleaner) (CleanSummary, []article.Clean, error) {
 	s := CleanSummary{Flags: map[string]int{}, Charsets: map[string]int{}}
-	files, err := fetch.Files(paths...)
-	if err != nil {
-		return s, nil, err
-	}
 	var out []article.Clean
-	for _, f := range files {
+	err := fetch.ReadPaths(src, paths, stdin, fetch.Options{}, func(raws []article.Raw, rejected []fetch.Rejected) error {
 		s.Files++
-		raws, rejected, err := fetch.ReadFile(src, f, fetch.Options{})
-		if err != nil {
-			s.Errors = append(s.Errors, fmt.Sprintf("%s: %v", f, err))
-		}
 		for _, r := range rejected {
 			s.Errors = append(s.Errors, fmt.Sprintf("%s: %v", r.URI, r.Err))
 		}
@@ -56,6 +48,10 @@ func Clean(paths []string, src fetch.Source, c *clean.Cleaner) (CleanSummary, []
 			}
 			out = append(out, arts...)
 		}
+		return nil
+	})
+	if err != nil {
+		return s, nil, err
 	}
 	return s, out, nil
 }

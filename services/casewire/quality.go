@@ -28,7 +28,7 @@ func qualityCommand(flags *service.Flags) *cobra.Command {
 				return err
 			}
 			out := cmd.OutOrStdout()
-			sum, arts, err := quality.Clean(args, fetch.Source{Name: "quality", Region: region}, clean.New(clean.Options{}))
+			sum, arts, err := quality.Clean(args, cmd.InOrStdin(), fetch.Source{Name: "quality", Region: region}, clean.New(clean.Options{}))
 			if err != nil {
 				return err
 			}

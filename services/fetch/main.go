@@ -61,30 +61,8 @@ func stdio(cfg config.Config, src fetch.Source, paths []string, in io.Reader, ou
 		}
 		return stage.WriteLines(out, raws)
 	}
-	for _, p := range paths {
-		if p == fetch.StdinPath {
-			raws, rejected, err := fetch.ReadStdin(src, in, o)
-			if err != nil {
-				rejected = append(rejected, fetch.Rejected{URI: fetch.StdinURI, Err: err})
-			}
-			if err := emit(raws, rejected); err != nil {
-				return err
-			}
-			continue
-		}
-		files, err := fetch.Files(p)
-		if err != nil {
-			return err
-		}
-		for _, f := range files {
-			raws, rejected, err := fetch.ReadFile(src, f, o)
-			if err != nil {
-				rejected = append(rejected, fetch.Rejected{URI: f, Err: err})
-			}
-			if err := emit(raws, rejected); err != nil {
-				return err
-			}
-		}
+	if err := fetch.ReadPaths(src, paths, in, o, emit); err != nil {
+		return err
 	}
 	if failed > 0 {
 		return fmt.Errorf("%w: %d inputs rejected", stage.ErrSomeFailed, failed)
