@@ -173,12 +173,17 @@ type Entity struct {
 // Published subject: topology.SubjectExtracted.
 type Extracted struct {
 	Clean
-	Extractor      string   `json:"extractor"` // extractor version, e.g. "1.0.0"
-	PublicSecurity bool     `json:"public_security"`
-	IncidentType   string   `json:"incident_type,omitempty"`
-	Region         Region   `json:"region"` // the article's main place
-	Facts          []Fact   `json:"facts"`
-	Entities       []Entity `json:"entities"`
+	Extractor string `json:"extractor"` // extractor version, e.g. "1.0.0"
+	// ExtractedAt is when extract produced this message (whole seconds, UTC).
+	// The warehouse versions rows by it rather than by load time, so every load
+	// of one message, complete or cut short, writes the same rows. Zero in
+	// messages from extractors that predate it.
+	ExtractedAt    time.Time `json:"extracted_at,omitzero"`
+	PublicSecurity bool      `json:"public_security"`
+	IncidentType   string    `json:"incident_type,omitempty"`
+	Region         Region    `json:"region"` // the article's main place
+	Facts          []Fact    `json:"facts"`
+	Entities       []Entity  `json:"entities"`
 }
 
 // RawID is the deterministic id of a raw article: the source identity and the

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"testing"
 	"time"
 
@@ -36,7 +37,7 @@ func examples() map[string]any {
 	}
 	wuhai := article.Region{Text: "该市", Name: "乌海市", Code: "1503", Level: "prefecture", Province: "内蒙古自治区", Prefecture: "乌海市", Status: "resolved"}
 	ex := article.Extracted{
-		Clean: clean, Extractor: "1.0.0", PublicSecurity: true, IncidentType: "theft-robbery-fraud", Region: wuhai,
+		Clean: clean, Extractor: "1.0.0", ExtractedAt: fetched.Add(90 * time.Second), PublicSecurity: true, IncidentType: "theft-robbery-fraud", Region: wuhai,
 		Facts: []article.Fact{{
 			ID: article.FactID(clean.ID, 23, 27, 0), Subject: "盗抢骗案件", Indicator: "立案", Category: "theft-robbery-fraud",
 			Value: 131, Unit: "起", Change: &article.Change{Basis: "同比", Direction: "down", Value: -68.05, Unit: "%"},
@@ -80,6 +81,34 @@ func TestGoldenV1(t *testing.T) {
 				t.Errorf("golden payload decodes to a different value")
 			}
 		})
+	}
+}
+
+// TestExtractedAtIsOptional: extracted messages written before extracted_at
+// existed still decode, with a zero time (the warehouse then versions by load
+// time).
+func TestExtractedAtIsOptional(t *testing.T) {
+	golden, err := os.ReadFile(filepath.Join("testdata", "v1", "extracted.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := regexp.MustCompile(`"extracted_at":"[^"]*",`).ReplaceAll(golden, nil)
+	if bytes.Equal(old, golden) {
+		t.Fatal("the golden extracted payload has no extracted_at to remove")
+	}
+	var e article.Extracted
+	if err := article.Decode(old, &e); err != nil {
+		t.Fatalf("decode a payload without extracted_at: %v", err)
+	}
+	if !e.ExtractedAt.IsZero() {
+		t.Errorf("ExtractedAt = %v, want zero", e.ExtractedAt)
+	}
+	again, err := article.Encode(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(again, []byte("extracted_at")) {
+		t.Errorf("a zero ExtractedAt is encoded: %s", again)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -41,14 +42,16 @@ func CleanHandler(c *clean.Cleaner) stage.Handler[article.Raw, article.Clean] {
 	}
 }
 
-// ExtractHandler adapts the extractor; its errors are permanent too. Each
-// observe is told every article's fact count (the facts-per-article metric).
+// ExtractHandler adapts the extractor; its errors are permanent too. It stamps
+// each message's extraction time, the warehouse's row version. Each observe is
+// told every article's fact count (the facts-per-article metric).
 func ExtractHandler(x *extract.Extractor, observe ...func(facts int)) stage.Handler[article.Clean, article.Extracted] {
 	return func(_ context.Context, c article.Clean) ([]article.Extracted, error) {
 		e, err := x.Extract(c)
 		if err != nil {
 			return nil, stage.Permanent(fmt.Errorf("extract %s: %w", c.ID, err))
 		}
+		e.ExtractedAt = time.Now().UTC().Truncate(time.Second)
 		for _, o := range observe {
 			o(len(e.Facts))
 		}

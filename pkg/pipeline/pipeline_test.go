@@ -11,6 +11,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/fetch"
 	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/topology"
@@ -218,5 +219,22 @@ func checkCookbook(t *testing.T, s *stack) {
 	}
 	if !found {
 		t.Errorf("facts-by-province has no statistics for 内蒙古自治区: %v", results["facts-by-province"])
+	}
+}
+
+// TestExtractHandlerStampsExtractionTime: the warehouse versions rows by it,
+// so every message extract publishes must carry it.
+func TestExtractHandlerStampsExtractionTime(t *testing.T) {
+	x, _ := pipelinetest.Extractor(t)
+	before := time.Now().UTC().Truncate(time.Second)
+	c := article.Clean{V: article.Version, ID: "a-0", RawID: "a", Source: "s", URI: "u",
+		Body: "今年1月至4月，该市“盗抢骗”案件立案131起，同比下降68.05%。"}
+	out, err := pipeline.ExtractHandler(x)(context.Background(), c)
+	after := time.Now().UTC()
+	if err != nil || len(out) != 1 {
+		t.Fatalf("ExtractHandler = %v, %v; want one article", out, err)
+	}
+	if got := out[0].ExtractedAt; got.Before(before) || got.After(after) || got.Nanosecond() != 0 {
+		t.Errorf("ExtractedAt = %v, want whole seconds in [%v, %v]", got, before, after)
 	}
 }

@@ -77,7 +77,13 @@ func toRows(e *article.Extracted, loadedAt time.Time) (rowSet, error) {
 		return rowSet{}, fmt.Errorf("%w: article %s: %w", ErrBadData, e.ID, err)
 	}
 	rank := ExtractorRank(e.Extractor)
-	version := LoadVersion(rank, loadedAt)
+	// Messages from extractors that predate extracted_at fall back to the
+	// load time; then two loads of one message differ in version.
+	extractedAt := e.ExtractedAt
+	if extractedAt.IsZero() {
+		extractedAt = loadedAt
+	}
+	version := RowVersion(rank, extractedAt)
 	ingested := loadedAt.UTC().Truncate(time.Second)
 
 	headings := make([]string, len(e.Sections))

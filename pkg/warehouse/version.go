@@ -33,13 +33,16 @@ func ExtractorRank(version string) uint32 {
 	return rank
 }
 
-// LoadVersion is the ReplacingMergeTree version of one load of an article:
-// the extractor's rank in the high 32 bits and the load time in seconds in the
-// low 32. A newer extractor always wins, so replaying an old extraction after
-// a newer one changes nothing; among loads by the same extractor, whose output
-// is the same, the latest wins.
-func LoadVersion(extractorRank uint32, loadedAt time.Time) uint64 {
-	secs := loadedAt.Unix()
+// RowVersion is the ReplacingMergeTree version of the rows of one extraction
+// of an article: the extractor's rank in the high 32 bits and the extraction
+// time in seconds in the low 32. A newer extractor always wins, so replaying an
+// old extraction after a newer one changes nothing; among extractions by the
+// same extractor, whose output is the same, the latest wins. Every load of one
+// message writes the same version, so a load cut short between tables (its
+// facts in, its article row not) cannot hide what another load of the same
+// message completed.
+func RowVersion(extractorRank uint32, extractedAt time.Time) uint64 {
+	secs := extractedAt.Unix()
 	if secs < 0 {
 		secs = 0
 	}

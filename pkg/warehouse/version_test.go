@@ -34,7 +34,7 @@ func TestExtractorRank(t *testing.T) {
 	}
 }
 
-func TestLoadVersionOrders(t *testing.T) {
+func TestRowVersionOrders(t *testing.T) {
 	t.Parallel()
 	early := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	late := early.Add(365 * 24 * time.Hour)
@@ -42,9 +42,9 @@ func TestLoadVersionOrders(t *testing.T) {
 		name         string
 		older, newer uint64
 	}{
-		{name: "newer extractor beats a later load of an older one", older: warehouse.LoadVersion(1_000_000, late), newer: warehouse.LoadVersion(1_001_000, early)},
-		{name: "same extractor: later load wins", older: warehouse.LoadVersion(1_000_000, early), newer: warehouse.LoadVersion(1_000_000, late)},
-		{name: "unversioned extractor loses to any release", older: warehouse.LoadVersion(0, late), newer: warehouse.LoadVersion(1, early)},
+		{name: "newer extractor beats a later extraction by an older one", older: warehouse.RowVersion(1_000_000, late), newer: warehouse.RowVersion(1_001_000, early)},
+		{name: "same extractor: later extraction wins", older: warehouse.RowVersion(1_000_000, early), newer: warehouse.RowVersion(1_000_000, late)},
+		{name: "unversioned extractor loses to any release", older: warehouse.RowVersion(0, late), newer: warehouse.RowVersion(1, early)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

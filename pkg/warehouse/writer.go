@@ -14,7 +14,7 @@ import (
 // WriterOptions tune a Writer; the zero value is ready to use.
 type WriterOptions struct {
 	// Now is the clock stamped on each load (ingested_at, and the low half of
-	// the version). Nil means time.Now.
+	// the version of messages without an extraction time). Nil means time.Now.
 	Now func() time.Time
 	// Logger receives one line per rejected article and per split. Nil
 	// discards.

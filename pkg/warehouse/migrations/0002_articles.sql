@@ -1,5 +1,5 @@
 -- One row per article per load. Every load of an article carries a version
--- (extractor rank << 32 | load time in seconds): the newest version of an
+-- (extractor rank << 32 | extraction time in seconds): the newest version of an
 -- article is its current extraction, and its facts and entities are the ones
 -- with the same version. Read v_articles, not this table.
 --
