@@ -137,6 +137,8 @@ type Load struct {
 // HTTP configures the metrics and health endpoint.
 type HTTP struct {
 	Addr string `yaml:"addr" help:"listen address of /metrics, /healthz, /readyz; empty disables"`
+	// Off by default: profiles reveal internals and cost CPU while taken.
+	Pprof bool `yaml:"pprof" help:"also serve Go's /debug/pprof/ profiles on the same address"`
 }
 
 // Log configures logging.

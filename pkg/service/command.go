@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -47,6 +48,16 @@ type Runtime struct {
 	NC       *nats.Conn
 	Registry *prometheus.Registry
 	Checks   map[string]Check
+}
+
+// HTTPHandler is what the service serves on http.addr: metrics, health and
+// readiness, and the profiles when http.pprof is on.
+func (rt *Runtime) HTTPHandler() http.Handler {
+	h := Handler(rt.Registry, rt.Checks)
+	if rt.Config.HTTP.Pprof {
+		h = Profiling(h)
+	}
+	return h
 }
 
 // WorkerSpec describes one stage binary.
@@ -113,7 +124,7 @@ func WorkerCommand(spec WorkerSpec) *cobra.Command {
 				}
 			}
 			go func() {
-				if err := Serve(ctx, cfg.HTTP.Addr, Handler(rt.Registry, rt.Checks), log, nil); err != nil {
+				if err := Serve(ctx, cfg.HTTP.Addr, rt.HTTPHandler(), log, nil); err != nil {
 					log.Error("metrics server", "err", err)
 				}
 			}()

@@ -324,3 +324,34 @@ func TestProbe(t *testing.T) {
 		t.Errorf("probe of a missing path passed")
 	}
 }
+
+// TestProfilingIsOptIn: the profiles are served only when asked for, and the
+// metrics keep working beside them.
+func TestProfilingIsOptIn(t *testing.T) {
+	t.Parallel()
+	base := service.Handler(service.NewRegistry(), nil)
+	cases := []struct {
+		name string
+		h    http.Handler
+		path string
+		want int
+	}{
+		{"off by default", base, "/debug/pprof/cmdline", http.StatusNotFound},
+		{"on", service.Profiling(base), "/debug/pprof/cmdline", http.StatusOK},
+		{"on: index", service.Profiling(base), "/debug/pprof/", http.StatusOK},
+		{"on: metrics still served", service.Profiling(base), "/metrics", http.StatusOK},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := &recorder{header: http.Header{}}
+			req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, c.path, nil)
+			c.h.ServeHTTP(rec, req)
+			if rec.code == 0 {
+				rec.code = http.StatusOK
+			}
+			if rec.code != c.want {
+				t.Errorf("GET %s = %d, want %d", c.path, rec.code, c.want)
+			}
+		})
+	}
+}

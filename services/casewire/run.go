@@ -70,7 +70,7 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 	}
 	defer cleanup()
 	go func() {
-		if err := service.Serve(ctx, cfg.HTTP.Addr, service.Handler(rt.Registry, rt.Checks), log, nil); err != nil {
+		if err := service.Serve(ctx, cfg.HTTP.Addr, rt.HTTPHandler(), log, nil); err != nil {
 			log.Error("metrics server", "err", err)
 		}
 	}()
