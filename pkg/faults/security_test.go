@@ -24,9 +24,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/jwt/v2"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nkeys"
 
 	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/clean"
@@ -74,12 +76,33 @@ func dial(t *testing.T, c config.NATS, url, name string, timeout time.Duration) 
 }
 
 // TestNATSAuthentication connects as a service does to servers that demand
-// a password, a token, or TLS with a CA made here, and is refused without.
+// a password, a token, an NKey, a credentials file (operator/JWT mode), TLS
+// with a CA made here, or mutual TLS, and is refused without.
 func TestNATSAuthentication(t *testing.T) {
 	pki := newPKI(t)
+	strangerPKI := newPKI(t) // a client certificate from a CA the server does not trust
 	userSrv := startServer(t, &server.Options{Username: "clean", Password: "s3cret-pass"})
 	tokenSrv := startServer(t, &server.Options{Authorization: "s3cret-token"})
 	tlsSrv := startServer(t, &server.Options{TLS: true, TLSConfig: pki.serverTLS(t), TLSTimeout: 2})
+	mtlsSrv := startServer(t, &server.Options{TLS: true, TLSConfig: pki.mutualTLS(t), TLSTimeout: 2})
+	// Under TLS 1.3 the server checks the client certificate after the
+	// client has finished its handshake, so a refused client sees either
+	// the server's alert or, as often, a broken pipe on its next write
+	// (nats.go: "connection closed by remote after TLS handshake"). Under
+	// TLS 1.2 the check is part of the handshake and the client always gets
+	// the alert: "handshake failure" without a certificate, "unknown
+	// certificate authority" for one the CA did not sign.
+	mtls12 := pki.mutualTLS(t)
+	mtls12.MaxVersion = tls.VersionTLS12
+	mtls12Srv := startServer(t, &server.Options{TLS: true, TLSConfig: mtls12, TLSTimeout: 2})
+	nkeyPub, nkeySeed := nkeyUser(t)
+	_, strangerSeed := nkeyUser(t)
+	nkeySrv := startServer(t, &server.Options{Nkeys: []*server.NkeyUser{{Nkey: nkeyPub}}})
+	op := newOperator(t)
+	opSrv := startServer(t, op.options())
+	mtls := func(cert, key string) config.NATS {
+		return config.NATS{TLS: config.TLS{Enabled: true, CAFile: pki.caFile, CertFile: cert, KeyFile: key}}
+	}
 	cases := []struct {
 		name    string
 		url     string
@@ -95,6 +118,17 @@ func TestNATSAuthentication(t *testing.T) {
 		{name: "TLS with the test CA", url: tlsSrv.ClientURL(), cfg: config.NATS{TLS: config.TLS{Enabled: true, CAFile: pki.caFile}}},
 		{name: "TLS without the CA", url: tlsSrv.ClientURL(), cfg: config.NATS{TLS: config.TLS{Enabled: true}}, refused: "certificate"},
 		{name: "no TLS settings for a TLS server", url: tlsSrv.ClientURL(), refused: "certificate"},
+		{name: "NKey seed file", url: nkeySrv.ClientURL(), cfg: config.NATS{NKeyFile: nkeySeed}},
+		{name: "NKey seed the server does not know", url: nkeySrv.ClientURL(), cfg: config.NATS{NKeyFile: strangerSeed}, refused: "uthorization"},
+		{name: "no NKey for an NKey server", url: nkeySrv.ClientURL(), refused: "uthorization"},
+		{name: "NKey file holding an account seed", url: nkeySrv.ClientURL(), cfg: config.NATS{NKeyFile: op.accountSeedFile}, refused: "nats.nkey_file: nats: Not a valid nkey user seed"},
+		{name: "credentials file (operator mode, JetStream account)", url: opSrv.ClientURL(), cfg: config.NATS{CredsFile: op.credsFile}},
+		{name: "credentials signed by an unknown account", url: opSrv.ClientURL(), cfg: config.NATS{CredsFile: op.strangerCredsFile}, refused: "uthorization"},
+		{name: "no credentials for an operator-mode server", url: opSrv.ClientURL(), refused: "uthorization"},
+		{name: "mutual TLS", url: mtlsSrv.ClientURL(), cfg: mtls(pki.clientCertFile, pki.clientKeyFile)},
+		{name: "mutual TLS 1.2", url: mtls12Srv.ClientURL(), cfg: mtls(pki.clientCertFile, pki.clientKeyFile)},
+		{name: "mutual TLS without a client certificate", url: mtls12Srv.ClientURL(), cfg: mtls("", ""), refused: "remote error: tls: handshake failure"},
+		{name: "mutual TLS with a client certificate from another CA", url: mtls12Srv.ClientURL(), cfg: mtls(strangerPKI.clientCertFile, strangerPKI.clientKeyFile), refused: "remote error: tls: unknown certificate authority"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -119,6 +153,7 @@ func TestNATSAuthentication(t *testing.T) {
 			if !strings.Contains(err.Error(), c.refused) {
 				t.Errorf("error %q does not say %q", err, c.refused)
 			}
+			t.Logf("refused: %v", err)
 		})
 	}
 }
@@ -142,14 +177,17 @@ func readSecretFile(t *testing.T, secret string) string {
 	return c.NATS.Token
 }
 
-// pki is a throwaway CA and a server certificate for 127.0.0.1.
+// pki is a throwaway CA, a server certificate for 127.0.0.1 and a client
+// certificate for mutual TLS.
 type pki struct {
-	caFile   string
-	ca       *x509.Certificate
-	caKey    *ecdsa.PrivateKey
-	certPEM  []byte
-	keyPEM   []byte
-	template *x509.Certificate
+	caFile         string
+	ca             *x509.Certificate
+	caKey          *ecdsa.PrivateKey
+	caPool         *x509.CertPool
+	certPEM        []byte
+	keyPEM         []byte
+	clientCertFile string
+	clientKeyFile  string
 }
 
 func newPKI(t *testing.T) *pki {
@@ -168,33 +206,43 @@ func newPKI(t *testing.T) *pki {
 		t.Fatal(err)
 	}
 	ca, _ := x509.ParseCertificate(caDER)
-	srvKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srvTmpl := &x509.Certificate{
+	p := &pki{ca: ca, caKey: caKey, caPool: x509.NewCertPool()}
+	p.caPool.AddCert(ca)
+	p.certPEM, p.keyPEM = p.issue(t, &x509.Certificate{
 		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
 		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		KeyUsage: x509.KeyUsageDigitalSignature,
-	}
-	srvDER, err := x509.CreateCertificate(rand.Reader, srvTmpl, ca, &srvKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(srvKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &pki{ca: ca, caKey: caKey,
-		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srvDER}),
-		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
-	}
-	p.caFile = filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(p.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	})
+	clientCert, clientKey := p.issue(t, &x509.Certificate{
+		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "casewire-clean"},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	})
+	dir := t.TempDir()
+	p.caFile = writeTestFile(t, dir, "ca.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}))
+	p.clientCertFile = writeTestFile(t, dir, "client.pem", clientCert)
+	p.clientKeyFile = writeTestFile(t, dir, "client-key.pem", clientKey)
 	return p
+}
+
+// issue signs tmpl, valid for a day, with the CA and returns the
+// certificate and a new key in PEM.
+func (p *pki) issue(t *testing.T, tmpl *x509.Certificate) (certPEM, keyPEM []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour)
+	tmpl.KeyUsage = x509.KeyUsageDigitalSignature
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, &key.PublicKey, p.caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
 }
 
 func (p *pki) serverTLS(t *testing.T) *tls.Config {
@@ -204,6 +252,136 @@ func (p *pki) serverTLS(t *testing.T) *tls.Config {
 		t.Fatal(err)
 	}
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+}
+
+// mutualTLS is serverTLS that also demands a client certificate signed by
+// the test CA.
+func (p *pki) mutualTLS(t *testing.T) *tls.Config {
+	t.Helper()
+	tc := p.serverTLS(t)
+	tc.ClientAuth, tc.ClientCAs = tls.RequireAndVerifyClientCert, p.caPool
+	return tc
+}
+
+func writeTestFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// nkeyUser makes a user NKey and returns its public key and the path of a
+// seed file, what nats.nkey_file points at.
+func nkeyUser(t *testing.T) (pub, seedFile string) {
+	t.Helper()
+	kp, err := nkeys.CreateUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return publicKey(t, kp), writeTestFile(t, t.TempDir(), "user.nk", append(seed(t, kp), '\n'))
+}
+
+func publicKey(t *testing.T, kp nkeys.KeyPair) string {
+	t.Helper()
+	pub, err := kp.PublicKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pub
+}
+
+func seed(t *testing.T, kp nkeys.KeyPair) []byte {
+	t.Helper()
+	s, err := kp.Seed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// operator is a decentralised (JWT) setup: an operator, a system account,
+// an account with JetStream and a user of it in a credentials file, and a
+// user signed by an account the server has never heard of.
+type operator struct {
+	claims            *jwt.OperatorClaims
+	sysAccount        string
+	resolver          *server.MemAccResolver
+	credsFile         string
+	strangerCredsFile string
+	accountSeedFile   string // an account seed, not a user's
+}
+
+func newOperator(t *testing.T) *operator {
+	t.Helper()
+	newKey := func(create func() (nkeys.KeyPair, error)) nkeys.KeyPair {
+		kp, err := create()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return kp
+	}
+	opKP := newKey(nkeys.CreateOperator)
+	sysKP, accKP, strangerKP := newKey(nkeys.CreateAccount), newKey(nkeys.CreateAccount), newKey(nkeys.CreateAccount)
+	o := &operator{sysAccount: publicKey(t, sysKP), resolver: &server.MemAccResolver{}}
+
+	oc := jwt.NewOperatorClaims(publicKey(t, opKP))
+	oc.Name, oc.SystemAccount = "casewire-test", o.sysAccount
+	opJWT, err := oc.Encode(opKP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Decoded from its JWT, as the server reads an operator file.
+	if o.claims, err = jwt.DecodeOperatorClaims(opJWT); err != nil {
+		t.Fatal(err)
+	}
+
+	register := func(kp nkeys.KeyPair, name string, js bool) {
+		ac := jwt.NewAccountClaims(publicKey(t, kp))
+		ac.Name = name
+		if js {
+			// Accounts have no JetStream unless their JWT grants it.
+			ac.Limits.JetStreamLimits = jwt.JetStreamLimits{MemoryStorage: -1, DiskStorage: -1, Streams: -1, Consumer: -1}
+		}
+		j, err := ac.Encode(opKP)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := o.resolver.Store(ac.Subject, j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	register(sysKP, "SYS", false)
+	register(accKP, "CASEWIRE", true)
+	// strangerKP is deliberately not registered.
+
+	creds := func(accKP nkeys.KeyPair) string {
+		userKP := newKey(nkeys.CreateUser)
+		uc := jwt.NewUserClaims(publicKey(t, userKP))
+		uc.Name = "clean"
+		j, err := uc.Encode(accKP)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := jwt.FormatUserConfig(j, seed(t, userKP))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return writeTestFile(t, t.TempDir(), "user.creds", c)
+	}
+	o.credsFile, o.strangerCredsFile = creds(accKP), creds(strangerKP)
+	o.accountSeedFile = writeTestFile(t, t.TempDir(), "account.nk", seed(t, accKP))
+	return o
+}
+
+// options are the server options of operator mode, to pass to startServer.
+func (o *operator) options() *server.Options {
+	return &server.Options{
+		TrustedOperators: []*jwt.OperatorClaims{o.claims},
+		SystemAccount:    o.sysAccount,
+		AccountResolver:  o.resolver,
+	}
 }
 
 // servicePasswords are the variables deployments/nats/casewire.conf reads.
