@@ -60,7 +60,8 @@ type pending[In any] struct {
 }
 
 // Run consumes until ctx ends; then the batch being filled is flushed and
-// acked before Run returns.
+// acked before Run returns. One batch is flushed while the next is collected,
+// so the sink's round trip overlaps decoding; at most two batches are held.
 func (w *BatchWorker[In]) Run(ctx context.Context) error {
 	p := w.policy()
 	it, err := w.Consumer.Messages(jetstream.PullMaxMessages(p.MaxRows))
@@ -69,10 +70,22 @@ func (w *BatchWorker[In]) Run(ctx context.Context) error {
 	}
 	defer it.Stop()
 	work := context.WithoutCancel(ctx)
+	batches := make(chan pending[In])
+	flushed := make(chan struct{})
+	go func() {
+		defer close(flushed)
+		for b := range batches {
+			w.flush(ctx, work, b)
+		}
+	}()
+	defer func() {
+		close(batches)
+		<-flushed
+	}()
 	for {
 		b, closed := w.collect(ctx, it, p)
 		if len(b.msgs) > 0 {
-			w.flush(ctx, work, b)
+			w.handOver(batches, b)
 		}
 		if closed {
 			if ctx.Err() != nil {
@@ -81,6 +94,31 @@ func (w *BatchWorker[In]) Run(ctx context.Context) error {
 			return fmt.Errorf("%s: message iterator closed", w.Stage)
 		}
 	}
+}
+
+// handOver gives a collected batch to the flusher, keeping its messages alive
+// with InProgress while the flusher is busy (a sink that is down holds the
+// flusher for as long as it is down).
+func (w *BatchWorker[In]) handOver(batches chan<- pending[In], b pending[In]) {
+	tick := time.NewTicker(w.ackWait() / 3)
+	defer tick.Stop()
+	for {
+		select {
+		case batches <- b:
+			return
+		case <-tick.C:
+			for _, m := range b.msgs {
+				_ = m.InProgress()
+			}
+		}
+	}
+}
+
+func (w *BatchWorker[In]) ackWait() time.Duration {
+	if w.AckWait <= 0 {
+		return 30 * time.Second
+	}
+	return w.AckWait
 }
 
 func (w *BatchWorker[In]) policy() BatchPolicy {
@@ -224,11 +262,7 @@ func (w *BatchWorker[In]) flush(ctx, work context.Context, b pending[In]) {
 // wait sleeps for d while telling the server the messages are still being
 // worked on. It returns false if ctx ended first.
 func (w *BatchWorker[In]) wait(ctx context.Context, msgs []jetstream.Msg, d time.Duration) bool {
-	ackWait := w.AckWait
-	if ackWait <= 0 {
-		ackWait = 30 * time.Second
-	}
-	tick := time.NewTicker(ackWait / 3)
+	tick := time.NewTicker(w.ackWait() / 3)
 	defer tick.Stop()
 	timer := time.NewTimer(d)
 	defer timer.Stop()

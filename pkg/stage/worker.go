@@ -7,7 +7,9 @@
 // Ack rules, the same for every stage:
 //   - outputs are published with their deterministic Nats-Msg-Id and each
 //     PubAck is awaited before the input is acked, so nothing is acked that was
-//     not stored downstream, and a redelivery republishes harmlessly;
+//     not stored downstream, and a redelivery republishes harmlessly; the
+//     PubAcks are awaited off the handler goroutines, a bounded window of
+//     messages at a time, so handling never waits on a round trip;
 //   - a payload that does not decode, or is of another schema version, is
 //     dead-lettered and terminated: it will never decode;
 //   - a handler error marked Permanent is dead-lettered and terminated;
@@ -55,15 +57,32 @@ type Worker[In any, Out Keyed] struct {
 	// PubAck lost in a server restart never comes: without this bound the
 	// message would hold its place until Timeout, stalling the ack floor.
 	PubAckWait time.Duration
-	Log        *slog.Logger
-	Metrics    *Metrics // optional
+	// Window bounds the handled messages whose outputs await their PubAcks;
+	// default 64. Handlers block when it is full, so memory stays bounded.
+	Window  int
+	Log     *slog.Logger
+	Metrics *Metrics // optional
+}
+
+// inflight is a handled message whose outputs are published and whose PubAcks
+// are awaited before it is acked.
+type inflight struct {
+	msg      jetstream.Msg
+	acks     []jetstream.PubAckFuture
+	ids      []string
+	deadline time.Time
 }
 
 // Run consumes until ctx ends, then drains: messages already received are
 // finished (published and acked) before Run returns.
 func (w *Worker[In, Out]) Run(ctx context.Context) error {
 	conc := max(w.Concurrency, 1)
-	it, err := w.Consumer.Messages(jetstream.PullMaxMessages(2 * conc))
+	window := w.Window
+	if window <= 0 {
+		window = 64
+	}
+	// Enough buffered that the handlers never wait on a pull round trip.
+	it, err := w.Consumer.Messages(jetstream.PullMaxMessages(max(2*conc, 16)))
 	if err != nil {
 		return fmt.Errorf("%s: consume: %w", w.Stage, err)
 	}
@@ -76,6 +95,17 @@ func (w *Worker[In, Out]) Run(ctx context.Context) error {
 		}
 	}()
 	defer close(stopped)
+
+	// In-flight work finishes even when shutdown has begun.
+	work := context.WithoutCancel(ctx)
+	pending := make(chan inflight, window)
+	acked := make(chan struct{})
+	go func() {
+		defer close(acked)
+		for f := range pending {
+			w.settle(work, f)
+		}
+	}()
 
 	var wg sync.WaitGroup
 	errs := make(chan error, conc)
@@ -95,12 +125,15 @@ func (w *Worker[In, Out]) Run(ctx context.Context) error {
 					w.log().Warn("next message", "stage", w.Stage, "err", err)
 					continue
 				}
-				// In-flight work finishes even when shutdown has begun.
-				w.process(context.WithoutCancel(ctx), msg)
+				if f, ok := w.process(work, msg); ok {
+					pending <- f
+				}
 			}
 		})
 	}
 	wg.Wait()
+	close(pending)
+	<-acked
 	it.Stop()
 	select {
 	case err := <-errs:
@@ -117,7 +150,10 @@ func (w *Worker[In, Out]) log() *slog.Logger {
 	return w.Log
 }
 
-func (w *Worker[In, Out]) process(ctx context.Context, msg jetstream.Msg) {
+// process decodes and handles one message and publishes its outputs without
+// waiting for their PubAcks. ok is false when the message is already settled
+// (dead-lettered, or nakked for a retry).
+func (w *Worker[In, Out]) process(ctx context.Context, msg jetstream.Msg) (f inflight, ok bool) {
 	timeout := w.Timeout
 	if timeout <= 0 {
 		timeout = 2 * time.Minute
@@ -130,7 +166,7 @@ func (w *Worker[In, Out]) process(ctx context.Context, msg jetstream.Msg) {
 	var in In
 	if err := article.Decode(msg.Data(), &in); err != nil {
 		w.giveUp(ctx, msg, decodeReason(err), fmt.Errorf("decode: %w", err))
-		return
+		return f, false
 	}
 	start := time.Now()
 	outs, err := w.Handle(ctx, in)
@@ -139,24 +175,56 @@ func (w *Worker[In, Out]) process(ctx context.Context, msg jetstream.Msg) {
 	}
 	if err != nil {
 		w.fail(ctx, msg, err)
-		return
+		return f, false
 	}
+	wait := w.PubAckWait
+	if wait <= 0 {
+		wait = 10 * time.Second
+	}
+	f = inflight{msg: msg, deadline: time.Now().Add(wait)}
 	for _, out := range outs {
 		data, err := article.Encode(out)
 		if err != nil {
 			w.fail(ctx, msg, Permanent(err))
-			return
+			return f, false
 		}
 		pm := &nats.Msg{Subject: w.Output, Data: data}
-		if err := w.publish(ctx, pm, out.MessageID()); err != nil {
+		fut, err := w.JS.PublishMsgAsync(pm, jetstream.WithMsgID(out.MessageID()))
+		if err != nil {
+			// Outputs already sent are stored once more on the retry, under
+			// the same msg ids: the stream's duplicate window drops them.
 			w.fail(ctx, msg, fmt.Errorf("publish %s to %s: %w", out.MessageID(), w.Output, err))
+			return f, false
+		}
+		f.acks = append(f.acks, fut)
+		f.ids = append(f.ids, out.MessageID())
+	}
+	return f, true
+}
+
+// settle waits for a message's PubAcks, at most until its deadline (a PubAck
+// lost in a server restart never comes, and the message must not hold its
+// place until the ack wait), then acks it, or applies the retry rules.
+func (w *Worker[In, Out]) settle(ctx context.Context, f inflight) {
+	for i, fut := range f.acks {
+		timer := time.NewTimer(time.Until(f.deadline))
+		var err error
+		select {
+		case <-fut.Ok():
+		case err = <-fut.Err():
+		case <-timer.C:
+			err = fmt.Errorf("no PubAck: %w", context.DeadlineExceeded)
+		}
+		timer.Stop()
+		if err != nil {
+			w.fail(ctx, f.msg, fmt.Errorf("publish %s to %s: %w", f.ids[i], w.Output, err))
 			return
 		}
 		if w.Metrics != nil {
 			w.Metrics.Out.WithLabelValues(w.Stage).Inc()
 		}
 	}
-	if err := msg.Ack(); err != nil {
+	if err := f.msg.Ack(); err != nil {
 		// The outputs are stored; a lost ack means a harmless redelivery.
 		w.log().Warn("ack", "stage", w.Stage, "err", err)
 		return
@@ -164,19 +232,6 @@ func (w *Worker[In, Out]) process(ctx context.Context, msg jetstream.Msg) {
 	if w.Metrics != nil {
 		w.Metrics.Acked.WithLabelValues(w.Stage).Inc()
 	}
-}
-
-// publish sends one output and waits at most PubAckWait for its PubAck; a
-// timeout is transient, and the retry republishes under the same msg id.
-func (w *Worker[In, Out]) publish(ctx context.Context, pm *nats.Msg, id string) error {
-	wait := w.PubAckWait
-	if wait <= 0 {
-		wait = 10 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	_, err := w.JS.PublishMsg(ctx, pm, jetstream.WithMsgID(id))
-	return err
 }
 
 // fail applies the retry rules to a handler or publish error.

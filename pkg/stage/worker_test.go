@@ -52,14 +52,20 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 // runClean starts a clean-stage worker with handler h until the test ends.
 func (h *harness) runClean(handle stage.Handler[article.Raw, article.Clean]) (stop func()) {
 	h.t.Helper()
+	return h.runCleanTo(topology.SubjectClean, handle)
+}
+
+// runCleanTo is runClean publishing its outputs to output.
+func (h *harness) runCleanTo(output string, handle stage.Handler[article.Raw, article.Clean]) (stop func()) {
+	h.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cons, err := topology.Consumer(ctx, h.js, topology.StageClean)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	w := &stage.Worker[article.Raw, article.Clean]{
-		Stage: topology.StageClean, JS: h.js, Consumer: cons, Output: topology.SubjectClean,
-		Handle: handle, Concurrency: 2, MaxDeliver: maxDeliver,
+		Stage: topology.StageClean, JS: h.js, Consumer: cons, Output: output,
+		Handle: handle, Concurrency: 2, MaxDeliver: maxDeliver, PubAckWait: time.Second,
 		Backoff: stage.Backoff{Base: 10 * time.Millisecond, Max: 50 * time.Millisecond},
 		Log:     quietLog(), Metrics: h.metrics,
 	}
@@ -174,6 +180,37 @@ func TestWorkerPublishesThenAcks(t *testing.T) {
 	}
 	if n := len(h.deadLetters(topology.StageClean)); n != 0 {
 		t.Errorf("dead letters = %d, want 0", n)
+	}
+}
+
+// TestWorkerPublishRefusedIsRetried: outputs no stream stores (here: a
+// subject no stream listens on) never get a PubAck, so the input is never
+// acked; it is retried and, at MaxDeliver, dead-lettered with the cause.
+func TestWorkerPublishRefusedIsRetried(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	var calls atomic.Int32
+	h.runCleanTo("casewire.v1.nowhere", func(ctx context.Context, r article.Raw) ([]article.Clean, error) {
+		calls.Add(1)
+		return split(ctx, r)
+	})
+	h.publishRaw(raw(3))
+	var dl []*nats.Msg
+	natstest.Eventually(t, 20*time.Second, "one dead letter", func() bool {
+		dl = h.deadLetters(topology.StageClean)
+		return len(dl) == 1 && h.settled(topology.StageClean)
+	})
+	if got := dl[0].Header.Get(stage.HeaderReason); got != stage.ReasonMaxDeliver {
+		t.Errorf("reason = %q, want %q", got, stage.ReasonMaxDeliver)
+	}
+	if got := dl[0].Header.Get(stage.HeaderError); !strings.Contains(got, "publish") || !strings.Contains(got, "casewire.v1.nowhere") {
+		t.Errorf("error header %q does not name the failed publish", got)
+	}
+	if calls.Load() != maxDeliver {
+		t.Errorf("handler calls = %d, want %d", calls.Load(), maxDeliver)
+	}
+	if got := testutil.ToFloat64(h.metrics.Acked.WithLabelValues(topology.StageClean)); got != 0 {
+		t.Errorf("acked = %v, want 0", got)
 	}
 }
 
