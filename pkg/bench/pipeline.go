@@ -349,12 +349,13 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 		go func() { fetchDone <- scanInProcess(ctx, s.JS, source, dir) }()
 	}
 
-	// Counting distinct ids is cheap for thousands of rows; a million-article
-	// run polls less often so that the polling does not load ClickHouse.
+	// JetStream is polled often (in this process, cheap); ClickHouse, whose
+	// queries compete with the loads for the same cores, only once load has
+	// acknowledged everything (it acks after its inserts, so the rows are
+	// there) or every half second otherwise, to notice dead letters.
 	poll := 20 * time.Millisecond
-	if want.Articles > 100_000 {
-		poll = 250 * time.Millisecond
-	}
+	const chPoll = 500 * time.Millisecond
+	var lastCH time.Time
 	fetched := false
 	for {
 		if !fetched {
@@ -382,10 +383,23 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 				return res, err
 			}
 		}
+		if _, loaded := res.Drained[topology.StageLoad]; !loaded && time.Since(lastCH) < chPoll {
+			if err := r.alive(); err != nil {
+				return res, err
+			}
+			select {
+			case <-ctx.Done():
+				return res, fmt.Errorf("pipeline: %d of %d articles, %d of %d facts after %s: %w",
+					res.Articles, want.Articles, res.Facts, want.Facts, time.Since(start).Round(time.Millisecond), ctx.Err())
+			case <-time.After(poll):
+			}
+			continue
+		}
 		a, f, err := visible(ctx, s.Admin, s.Database)
 		if err != nil {
 			return res, err
 		}
+		lastCH = time.Now()
 		res.Articles, res.Facts = a, f
 		if res.Complete() && fetched {
 			res.Wall = time.Since(start)
@@ -401,10 +415,8 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 				break
 			}
 		}
-		for _, p := range r.procs {
-			if p.exited() {
-				return res, fmt.Errorf("%s exited (log %s): %v", p.name, p.log.Name(), p.err)
-			}
+		if err := r.alive(); err != nil {
+			return res, err
 		}
 		select {
 		case <-ctx.Done():
@@ -425,6 +437,16 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 	}
 	res.CPU["harness"] = selfCPU() - cpu0
 	return res, r.stop()
+}
+
+// alive fails if a worker process has exited.
+func (r *running) alive() error {
+	for _, p := range r.procs {
+		if p.exited() {
+			return fmt.Errorf("%s exited (log %s): %v", p.name, p.log.Name(), p.err)
+		}
+	}
+	return nil
 }
 
 func scanInProcess(ctx context.Context, js jetstream.JetStream, source, dir string) error {
