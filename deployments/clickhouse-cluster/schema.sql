@@ -314,6 +314,78 @@ FROM
 )
 GROUP BY month, region_code, indicator, category, unit;
 
+-- 0009_fact_stats_by_year
+DROP TABLE IF EXISTS casewire.mv_fact_stats ON CLUSTER casewire;
+DROP TABLE IF EXISTS casewire.fact_stats ON CLUSTER casewire;
+DROP TABLE IF EXISTS casewire.fact_stats_local ON CLUSTER casewire;
+CREATE TABLE IF NOT EXISTS casewire.fact_stats_local ON CLUSTER casewire
+(
+    month              Date,
+    region_code        LowCardinality(String),
+    region_name        LowCardinality(String),
+    region_level       LowCardinality(String),
+    region_province    LowCardinality(String),
+    region_prefecture  LowCardinality(String),
+    region_county      LowCardinality(String),
+    indicator          LowCardinality(String),
+    category           LowCardinality(String),
+    unit               LowCardinality(String),
+    stat_key           UInt64,
+    ref_date           Date,
+    value              Float64,
+    article_id         String,
+    version            UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/casewire/fact_stats_local', '{replica}', version)
+PARTITION BY toYear(month)
+ORDER BY (month, region_code, indicator, category, unit, stat_key, article_id);
+
+CREATE TABLE IF NOT EXISTS casewire.fact_stats ON CLUSTER casewire AS casewire.fact_stats_local
+ENGINE = Distributed(casewire, casewire, fact_stats_local, cityHash64(article_id));
+CREATE MATERIALIZED VIEW IF NOT EXISTS casewire.mv_fact_stats ON CLUSTER casewire TO casewire.fact_stats_local AS
+SELECT
+    toStartOfMonth(if(period_end > toDate('1970-01-01'), period_end, published)) AS month,
+    region_code,
+    region_name,
+    region_level,
+    region_province,
+    region_prefecture,
+    region_county,
+    indicator,
+    category,
+    unit,
+    cityHash64(indicator, subject, category, region_code, region_name, period_start, period_end,
+               if(period_start = toDate('1970-01-01') AND period_end = toDate('1970-01-01'),
+                  concat(period_text, '@', toString(toYear(published))), ''),
+               value, unit) AS stat_key,
+    if(period_end > toDate('1970-01-01'), period_end, published) AS ref_date,
+    value,
+    article_id,
+    version
+FROM casewire.facts_local;
+INSERT INTO casewire.fact_stats (month, region_code, region_name, region_level, region_province, region_prefecture,
+    region_county, indicator, category, unit, stat_key, ref_date, value, article_id, version)
+SELECT
+    toStartOfMonth(if(period_end > toDate('1970-01-01'), period_end, published)) AS month,
+    region_code,
+    region_name,
+    region_level,
+    region_province,
+    region_prefecture,
+    region_county,
+    indicator,
+    category,
+    unit,
+    cityHash64(indicator, subject, category, region_code, region_name, period_start, period_end,
+               if(period_start = toDate('1970-01-01') AND period_end = toDate('1970-01-01'),
+                  concat(period_text, '@', toString(toYear(published))), ''),
+               value, unit) AS stat_key,
+    if(period_end > toDate('1970-01-01'), period_end, published) AS ref_date,
+    value,
+    article_id,
+    version
+FROM casewire.facts;
+
 -- Every migration above is applied.
 INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES
     (1, 'schema_migrations', now()),
@@ -323,4 +395,5 @@ INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES
     (5, 'divisions', now()),
     (6, 'views', now()),
     (7, 'statistics', now()),
-    (8, 'fact_stats', now());
+    (8, 'fact_stats', now()),
+    (9, 'fact_stats_by_year', now());

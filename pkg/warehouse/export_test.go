@@ -16,6 +16,9 @@ func ColumnLists() map[string][]string {
 	}
 }
 
+// MigrateTo exposes migrateTo: a database as an older release left it.
+var MigrateTo = migrateTo
+
 // ReadCookbook exposes readCookbook to the tests.
 var ReadCookbook = readCookbook
 

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"regexp"
 	"sort"
@@ -102,10 +103,17 @@ func ddlContext(ctx context.Context, conn driver.Conn) (context.Context, error) 
 }
 
 // Migrate applies the migrations database has not recorded yet, in order,
-// recording each in schema_migrations. Every statement is CREATE ... IF NOT
-// EXISTS, so running it again, or from two loaders at once, is harmless.
+// recording each in schema_migrations. Running it again, or from two loaders
+// at once, is harmless: statements are CREATE ... IF NOT EXISTS, except where
+// a derived table is rebuilt (0009), which drops it, creates it anew and
+// refills it from its source, an end state every interleaving reaches.
 // The database must exist.
 func Migrate(ctx context.Context, conn driver.Conn, database string) error {
+	return migrateTo(ctx, conn, database, math.MaxUint32)
+}
+
+// migrateTo is Migrate stopping after version upTo.
+func migrateTo(ctx context.Context, conn driver.Conn, database string, upTo uint32) error {
 	migrations, err := Migrations()
 	if err != nil {
 		return err
@@ -124,7 +132,7 @@ func Migrate(ctx context.Context, conn driver.Conn, database string) error {
 		return err
 	}
 	for _, m := range migrations {
-		if applied[m.Version] {
+		if applied[m.Version] || m.Version > upTo {
 			continue
 		}
 		if err := execAll(ctx, conn, db, m); err != nil {

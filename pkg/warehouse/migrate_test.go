@@ -2,10 +2,16 @@ package warehouse_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/warehouse"
+	"github.com/casewire/casewire/pkg/warehouse/warehousetest"
 )
 
 func TestMigrateIsIdempotent(t *testing.T) {
@@ -66,6 +72,70 @@ func TestSplitStatements(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := warehouse.SplitStatements(tt.text); !slices.Equal(got, tt.want) {
 				t.Errorf("SplitStatements(%q) = %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFactStatsRebuild upgrades a database an older release loaded (monthly
+// fact_stats) to yearly partitions, alone and from two loaders at once: the
+// dashboards' aggregate is the same after, and new loads still reach it.
+func TestFactStatsRebuild(t *testing.T) {
+	t.Parallel()
+	for _, loaders := range []int{1, 2} {
+		t.Run(fmt.Sprintf("%d loaders", loaders), func(t *testing.T) {
+			t.Parallel()
+			conn, db := chtest.Open(t)
+			ctx := context.Background()
+			if err := warehouse.MigrateTo(ctx, conn, db, 8); err != nil {
+				t.Fatalf("migrate to 0008: %v", err)
+			}
+			w := warehouse.NewWriter(conn, db, warehouse.WriterOptions{Now: clock(time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC))})
+			batch := warehousetest.Batch()
+			if rejected, err := w.Write(ctx, batch[:4]); err != nil || len(rejected) != 0 {
+				t.Fatalf("Write: rejected %v, err %v", rejected, err)
+			}
+			monthly := "SELECT * FROM v_facts_monthly ORDER BY month, region_code, indicator, category, unit"
+			before := queryStrings(t, conn, monthly)
+			if len(before) == 0 {
+				t.Fatal("v_facts_monthly is empty before the upgrade: the test proves nothing")
+			}
+
+			var wg sync.WaitGroup
+			errs := make(chan error, loaders)
+			for range loaders {
+				wg.Go(func() { errs <- warehouse.Migrate(ctx, conn, db) })
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatalf("Migrate: %v", err)
+				}
+			}
+			var create string
+			if err := conn.QueryRow(ctx, "SHOW CREATE TABLE "+warehouse.QuoteIdent(db)+".fact_stats").Scan(&create); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(create, "PARTITION BY toYear(month)") {
+				t.Errorf("fact_stats after the upgrade:\n%s", create)
+			}
+			if after := queryStrings(t, conn, monthly); !slices.EqualFunc(before, after, slices.Equal) {
+				t.Errorf("v_facts_monthly changed in the upgrade:\n before %v\n after  %v", before, after)
+			}
+
+			// The rebuilt view is live: the rest of the batch reaches the aggregate
+			// exactly as on a database created new.
+			if rejected, err := w.Write(ctx, batch[4:]); err != nil || len(rejected) != 0 {
+				t.Fatalf("Write: rejected %v, err %v", rejected, err)
+			}
+			fresh, freshDB := openWarehouse(t)
+			fw := warehouse.NewWriter(fresh, freshDB, warehouse.WriterOptions{Now: clock(time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC))})
+			if rejected, err := fw.Write(ctx, batch); err != nil || len(rejected) != 0 {
+				t.Fatalf("Write: rejected %v, err %v", rejected, err)
+			}
+			if got, want := queryStrings(t, conn, monthly), queryStrings(t, fresh, monthly); !slices.EqualFunc(got, want, slices.Equal) {
+				t.Errorf("v_facts_monthly of the upgraded database differs from a new one:\n got  %v\n want %v", got, want)
 			}
 		})
 	}
