@@ -236,5 +236,8 @@ func (r *Runner) publishAll(ctx context.Context, st *Stats, each func(n int64, p
 	return nil
 }
 
-// publishWorkers is how many records of one file are in flight at once.
-const publishWorkers = 8
+// publishWorkers is how many records of one file are in flight at once. Each
+// waits on three round trips (seen-state read, PubAck, seen-state write);
+// 32 instead of 8 published a 3000-article corpus in 1.5 s instead of 2.4 s
+// beside the running pipeline, at less CPU (casewire bench, 3 runs each).
+const publishWorkers = 32

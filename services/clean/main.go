@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
@@ -23,7 +24,19 @@ func main() {
 			return err
 		},
 		Run: func(ctx context.Context, rt *service.Runtime, _ []string) error {
+			setGCPercent(400)
 			return pipeline.RunClean(ctx, rt.Env, clean.New(clean.Options{}))
 		},
 	})))
+}
+
+// setGCPercent collects less often than Go's default 100: clean's live heap
+// is a few MB, so at the default it collected every few articles. Measured
+// side by side in casewire bench (3 runs of 3000 articles): clean's CPU per
+// 1000 articles 0.45 s -> 0.30 s, peak RSS 26 -> 36-39 MB. GOGC, if set, wins.
+func setGCPercent(p int) {
+	if os.Getenv("GOGC") != "" {
+		return
+	}
+	debug.SetGCPercent(p)
 }
