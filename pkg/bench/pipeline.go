@@ -303,9 +303,20 @@ type PipelineResult struct {
 	// the one whose time jumps.
 	Drained map[string]time.Duration
 	// CPU is each worker's CPU time during the timed part (start-up
-	// excluded), and "harness" this process's: the embedded NATS server and
-	// the polling.
+	// excluded), "harness" this process's (the embedded NATS server and the
+	// polling) and "clickhouse" the local ClickHouse server's, when there is
+	// one (with whatever else it served meanwhile).
 	CPU map[string]time.Duration
+}
+
+// AllCPU is the CPU time of every part of the run: workers, harness (NATS)
+// and the local ClickHouse server if there is one.
+func (r PipelineResult) AllCPU() time.Duration {
+	var d time.Duration
+	for _, c := range r.CPU {
+		d += c
+	}
+	return d
 }
 
 // PerSec is raw articles per second, first publish to last fact visible.
@@ -333,6 +344,7 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 
 	start := time.Now()
 	cpu0, workers0 := selfCPU(), r.cpus()
+	ch0, chLocal := clickhouseCPU()
 	res.Drained = map[string]time.Duration{}
 	fetchDone := make(chan error, 1)
 	if w.Bin != "" {
@@ -436,6 +448,9 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 		res.CPU[n] -= d
 	}
 	res.CPU["harness"] = selfCPU() - cpu0
+	if ch1, ok := clickhouseCPU(); ok && chLocal && ch1 >= ch0 {
+		res.CPU["clickhouse"] = ch1 - ch0
+	}
 	return res, r.stop()
 }
 

@@ -150,22 +150,52 @@ func (p *proc) cpu() time.Duration {
 	if p.exited() {
 		return 0
 	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	d, _ := statCPU(p.cmd.Process.Pid)
+	return d
+}
+
+// statCPU reads the CPU time (user + system) of a process from /proc.
+func statCPU(pid int) (time.Duration, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0
+		return 0, false
 	}
-	// The command name may hold spaces: fields count from after its ')'.
 	i := strings.LastIndexByte(string(b), ')')
 	if i < 0 {
-		return 0
+		return 0, false
 	}
 	f := strings.Fields(string(b[i+1:]))
 	if len(f) < 13 {
-		return 0
+		return 0, false
 	}
 	ut, _ := strconv.ParseInt(f[11], 10, 64)
 	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * time.Second / clockTicks
+	return time.Duration(ut+st) * time.Second / clockTicks, true
+}
+
+// clickhouseCPU is the CPU time of the ClickHouse servers running on this
+// machine, found by name in /proc; ok is false when there is none (a remote
+// server), and then the report leaves ClickHouse out of the CPU budget.
+func clickhouseCPU() (d time.Duration, ok bool) {
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, false
+	}
+	for _, e := range dirs {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		if err != nil || !strings.HasPrefix(strings.TrimSpace(string(comm)), "clickhouse") {
+			continue
+		}
+		if c, found := statCPU(pid); found {
+			d += c
+			ok = true
+		}
+	}
+	return d, ok
 }
 
 // clockTicks is USER_HZ, 100 on every Linux architecture Go supports.

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/casewire/casewire/pkg/config"
 )
 
 // Machine describes where a run happened.
@@ -195,13 +197,24 @@ func (r *Report) Markdown(w io.Writer) {
 		fmt.Fprintf(w, "| %.2fs | %.2fs | %.2fs | %.2fs | %.2fs |\n\n",
 			medianOf(pipes, func(p PipelineResult) float64 { return p.Published.Seconds() }), at("clean"), at("extract"), at("load"),
 			medianOf(pipes, func(p PipelineResult) float64 { return p.Wall.Seconds() }))
-		fmt.Fprintf(w, "CPU per 1000 articles (medians over the timed part; harness is the embedded NATS server and the polling; the limit's is clean + extract time summed over its goroutines; ClickHouse's own is not counted):\n\n")
-		fmt.Fprintf(w, "| fetch | clean | extract | load | harness (NATS) | limit |\n|---:|---:|---:|---:|---:|---:|\n")
+		fmt.Fprintf(w, "CPU per 1000 articles (medians over the timed part; harness is the embedded NATS server and the polling; clickhouse the local server, when there is one; the limit's is clean + extract time summed over its goroutines):\n\n")
+		fmt.Fprintf(w, "| fetch | clean | extract | load | harness (NATS) | clickhouse | all | limit | CPU ceiling of the ratio |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		per := func(n string) float64 {
 			return medianOf(pipes, func(p PipelineResult) float64 { return p.CPU[n].Seconds() * 1000 / float64(p.Expect.Raw) })
 		}
-		fmt.Fprintf(w, "| %.2fs | %.2fs | %.2fs | %.2fs | %.2fs | %.2fs |\n", per("fetch"), per("clean"), per("extract"), per("load"), per("harness"),
-			medianOf(limit, func(l LimitResult) float64 { return (l.Clean + l.Stage).Seconds() * 1000 / float64(l.Raw) }))
+		limitCPU := func(l LimitResult) float64 { return (l.Clean + l.Stage).Seconds() * 1000 / float64(l.Raw) }
+		// The pipeline runs on the same cores as the limit: if both were
+		// CPU-bound, its ratio to the limit could not exceed the limit's CPU
+		// per article over its own. Taken within each repetition.
+		var ceilings []float64
+		for i := range min(len(pipes), len(limit)) {
+			if all := pipes[i].AllCPU().Seconds() * 1000 / float64(pipes[i].Expect.Raw); all > 0 {
+				ceilings = append(ceilings, limitCPU(limit[i])/all)
+			}
+		}
+		fmt.Fprintf(w, "| %.2fs | %.2fs | %.2fs | %.2fs | %.2fs | %.2fs | %.2fs | %.2fs | %.2f |\n\n", per("fetch"), per("clean"), per("extract"), per("load"), per("harness"), per("clickhouse"),
+			medianOf(pipes, func(p PipelineResult) float64 { return p.AllCPU().Seconds() * 1000 / float64(p.Expect.Raw) }),
+			medianOf(limit, limitCPU), median(ceilings))
 	}
 
 	if len(r.Lengths) > 0 {
@@ -224,7 +237,7 @@ func (r *Report) Markdown(w io.Writer) {
 	}
 
 	if lat := r.Latency; lat != nil {
-		fmt.Fprintf(w, "\nLatency, fetch (publish) to the article row visible in ClickHouse, at %.0f articles/s (default batching: load.batch_wait 1s), polled every %s:\n\n", lat.Rate, c.Poll)
+		fmt.Fprintf(w, "\nLatency, fetch (publish) to the article row visible in ClickHouse, at %.0f articles/s (default batching: load.batch_wait %s), polled every %s:\n\n", lat.Rate, config.Default().Load.BatchWait, c.Poll)
 		fmt.Fprintf(w, "| arrived | p50 | p90 | p99 | max | target |\n|---:|---:|---:|---:|---:|---|\n")
 		fmt.Fprintf(w, "| %d / %d | %s | %s | %s | %s | p99 < %s: %s |\n", lat.Arrived, lat.Sent, ms(lat.P50), ms(lat.P90), ms(lat.P99), ms(lat.Max),
 			targetP99, verdict(lat.Arrived == lat.Sent && lat.P99 < targetP99))

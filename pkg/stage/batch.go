@@ -37,9 +37,10 @@ func DefaultBatchPolicy() BatchPolicy {
 
 // BatchWorker runs a BatchHandler against a durable consumer. A transient
 // failure is retried in the process with a growing delay, the messages kept
-// alive with InProgress, and no new messages are pulled meanwhile: JetStream
-// holds the backlog while the sink is down, and the delivery count does not
-// climb towards MaxDeliver for a failure that is not the messages' fault.
+// alive with InProgress, and at most one more batch is collected meanwhile:
+// JetStream holds the backlog while the sink is down, and the delivery count
+// does not climb towards MaxDeliver for a failure that is not the messages'
+// fault.
 type BatchWorker[In any] struct {
 	Stage      string
 	JS         jetstream.JetStream
@@ -61,7 +62,11 @@ type pending[In any] struct {
 
 // Run consumes until ctx ends; then the batch being filled is flushed and
 // acked before Run returns. One batch is flushed while the next is collected,
-// so the sink's round trip overlaps decoding; at most two batches are held.
+// so the sink's round trip overlaps decoding, and a batch that is due while
+// the flusher is busy keeps growing until the flusher is free (up to MaxRows
+// and MaxBytes): under load, batches grow to what the sink can take, while a
+// quiet feed is still flushed MaxWait after its first message. At most two
+// batches are held.
 func (w *BatchWorker[In]) Run(ctx context.Context) error {
 	p := w.policy()
 	it, err := w.Consumer.Messages(jetstream.PullMaxMessages(p.MaxRows))
@@ -71,11 +76,15 @@ func (w *BatchWorker[In]) Run(ctx context.Context) error {
 	defer it.Stop()
 	work := context.WithoutCancel(ctx)
 	batches := make(chan pending[In])
+	// idle holds a token while the flusher waits for a batch.
+	idle := make(chan struct{}, 1)
+	idle <- struct{}{}
 	flushed := make(chan struct{})
 	go func() {
 		defer close(flushed)
 		for b := range batches {
 			w.flush(ctx, work, b)
+			idle <- struct{}{}
 		}
 	}()
 	defer func() {
@@ -83,9 +92,9 @@ func (w *BatchWorker[In]) Run(ctx context.Context) error {
 		<-flushed
 	}()
 	for {
-		b, closed := w.collect(ctx, it, p)
+		b, closed := w.collect(ctx, it, p, idle)
 		if len(b.msgs) > 0 {
-			w.handOver(batches, b)
+			w.handOver(batches, idle, b)
 		}
 		if closed {
 			if ctx.Err() != nil {
@@ -96,21 +105,26 @@ func (w *BatchWorker[In]) Run(ctx context.Context) error {
 	}
 }
 
-// handOver gives a collected batch to the flusher, keeping its messages alive
-// with InProgress while the flusher is busy (a sink that is down holds the
-// flusher for as long as it is down).
-func (w *BatchWorker[In]) handOver(batches chan<- pending[In], b pending[In]) {
+// handOver gives a collected batch to the flusher once it is idle, keeping
+// the batch's messages alive with InProgress meanwhile (a sink that is down
+// holds the flusher for as long as it is down).
+func (w *BatchWorker[In]) handOver(batches chan<- pending[In], idle <-chan struct{}, b pending[In]) {
 	tick := time.NewTicker(w.ackWait() / 3)
 	defer tick.Stop()
 	for {
 		select {
-		case batches <- b:
+		case <-idle:
+			batches <- b
 			return
 		case <-tick.C:
-			for _, m := range b.msgs {
-				_ = m.InProgress()
-			}
+			keepAlive(b.msgs)
 		}
+	}
+}
+
+func keepAlive(msgs []jetstream.Msg) {
+	for _, m := range msgs {
+		_ = m.InProgress()
 	}
 }
 
@@ -146,15 +160,32 @@ func (w *BatchWorker[In]) rules() rules {
 	return rules{log: w.log(), metrics: w.Metrics, stage: w.Stage, js: w.JS, maxDeliver: w.MaxDeliver, backoff: w.Backoff}
 }
 
-// collect fills one batch. It returns when the policy says flush, or when the
+// collect fills one batch. It returns when the batch is full, or due
+// (MaxWait after its first message) and the flusher idle, or when the
 // iterator is closed (closed=true) after ctx ended and the buffer drained.
-func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesContext, p BatchPolicy) (b pending[In], closed bool) {
-	var deadline time.Time
+// The caller hands the batch over once the flusher is idle.
+func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesContext, p BatchPolicy, idle chan struct{}) (b pending[In], closed bool) {
+	var deadline, kept time.Time
 	draining := false
 	for len(b.msgs) < p.MaxRows && b.size < p.MaxBytes {
 		if !draining && ctx.Err() != nil {
 			it.Drain() // hand out what is buffered, then close
 			draining = true
+		}
+		due := !deadline.IsZero() && !time.Now().Before(deadline)
+		if due && !draining {
+			select {
+			case <-idle:
+				idle <- struct{}{} // the caller takes it in handOver
+				return b, false
+			default:
+			}
+			// Still growing while the flusher is busy: keep the held
+			// messages alive as handOver would.
+			if time.Since(kept) > w.ackWait()/3 {
+				keepAlive(b.msgs)
+				kept = time.Now()
+			}
 		}
 		var msg jetstream.Msg
 		var err error
@@ -162,10 +193,14 @@ func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesCont
 			msg, err = it.Next(jetstream.NextMaxWait(time.Second))
 		} else {
 			// Wait for the next message until the batch is due, or at most a
-			// second when it is empty; shutdown interrupts the wait at once.
+			// second when it is empty, or briefly when it is due and waits for
+			// the flusher; shutdown interrupts the wait at once.
 			limit := deadline
-			if limit.IsZero() {
+			switch {
+			case limit.IsZero():
 				limit = time.Now().Add(time.Second)
+			case due:
+				limit = time.Now().Add(5 * time.Millisecond)
 			}
 			nctx, cancel := context.WithDeadline(ctx, limit)
 			msg, err = it.Next(jetstream.NextContext(nctx))
@@ -175,7 +210,7 @@ func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesCont
 		case errors.Is(err, jetstream.ErrMsgIteratorClosed):
 			return b, true
 		case errors.Is(err, nats.ErrTimeout), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-			if !deadline.IsZero() && !time.Now().Before(deadline) {
+			if draining && len(b.msgs) > 0 {
 				return b, false
 			}
 			continue
@@ -273,9 +308,7 @@ func (w *BatchWorker[In]) wait(ctx context.Context, msgs []jetstream.Msg, d time
 		case <-timer.C:
 			return true
 		case <-tick.C:
-			for _, m := range msgs {
-				_ = m.InProgress()
-			}
+			keepAlive(msgs)
 		}
 	}
 }

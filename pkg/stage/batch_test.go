@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -176,4 +177,52 @@ func TestBatchWorkerFlushesOnShutdown(t *testing.T) {
 		t.Errorf("stored %d after shutdown, want 7", n)
 	}
 	natstest.Eventually(t, 5*time.Second, "all acked", func() bool { return h.settled(topology.StageLoad) })
+}
+
+// TestBatchWorkerBatchGrowsWhileTheSinkIsBusy: a batch that is due while the
+// previous one is still being written keeps collecting, so under load the
+// batches grow to what the sink can take instead of staying at what MaxWait
+// lets in.
+func TestBatchWorkerBatchGrowsWhileTheSinkIsBusy(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	s := newSink()
+	started, release := make(chan struct{}), make(chan struct{})
+	var mu sync.Mutex
+	var sizes []int
+	h.runLoad(stage.BatchPolicy{MaxRows: 100, MaxWait: time.Millisecond}, func(_ context.Context, b []article.Extracted) (map[int]error, error) {
+		mu.Lock()
+		sizes = append(sizes, len(b))
+		first := len(sizes) == 1
+		mu.Unlock()
+		if first {
+			close(started)
+			<-release
+		}
+		return s.write(b), nil
+	})
+	// Registered after runLoad, so it runs before the worker is stopped: a
+	// failed check below must not leave the first write blocked.
+	var once sync.Once
+	unblock := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(unblock)
+	h.publishExtracted(extracted(0, "first"))
+	<-started
+	for i := 1; i <= 30; i++ {
+		h.publishExtracted(extracted(i, "during"))
+	}
+	// All thirty reach the worker while the first batch is still being written.
+	natstest.Eventually(t, 10*time.Second, "the next batch collected while the sink is busy", func() bool {
+		return testutil.ToFloat64(h.metrics.In.WithLabelValues(topology.StageLoad)) == 31
+	})
+	unblock()
+	natstest.Eventually(t, 10*time.Second, "all stored", func() bool {
+		n, _ := s.count()
+		return n == 31 && h.settled(topology.StageLoad)
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []int{1, 30}; !slices.Equal(sizes, want) {
+		t.Errorf("batch sizes = %v, want %v", sizes, want)
+	}
 }
