@@ -105,8 +105,9 @@ func ddlContext(ctx context.Context, conn driver.Conn) (context.Context, error) 
 // Migrate applies the migrations database has not recorded yet, in order,
 // recording each in schema_migrations. Running it again, or from two loaders
 // at once, is harmless: statements are CREATE ... IF NOT EXISTS, except where
-// a derived table is rebuilt (0009), which drops it, creates it anew and
-// refills it from its source, an end state every interleaving reaches.
+// a derived table is rebuilt (0009): dropped, created anew and refilled from
+// its source. Each loader repeats such a migration until a run of its own
+// completes, and the last complete run leaves the table whole.
 // The database must exist.
 func Migrate(ctx context.Context, conn driver.Conn, database string) error {
 	return migrateTo(ctx, conn, database, math.MaxUint32)
@@ -135,7 +136,7 @@ func migrateTo(ctx context.Context, conn driver.Conn, database string, upTo uint
 		if applied[m.Version] || m.Version > upTo {
 			continue
 		}
-		if err := execAll(ctx, conn, db, m); err != nil {
+		if err := execRetrying(ctx, conn, db, m); err != nil {
 			return err
 		}
 		if err := record(ctx, conn, db, m); err != nil {
@@ -143,6 +144,27 @@ func migrateTo(ctx context.Context, conn driver.Conn, database string, upTo uint
 		}
 	}
 	return nil
+}
+
+// migrateAttempts bounds the complete runs of one migration.
+const migrateAttempts = 8
+
+// execRetrying runs a migration until one run of it completes. Another
+// loader running the same rebuild can drop a table between two of this
+// run's statements; the migration is written so that the last complete run
+// leaves the schema whole, so this run starts over rather than stop halfway.
+func execRetrying(ctx context.Context, conn driver.Conn, db string, m Migration) error {
+	for attempt := 1; ; attempt++ {
+		err := execAll(ctx, conn, db, m)
+		if err == nil || attempt == migrateAttempts {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (then: %w)", err, ctx.Err())
+		case <-time.After(time.Duration(attempt) * 100 * time.Millisecond):
+		}
+	}
 }
 
 func execAll(ctx context.Context, conn driver.Conn, db string, m Migration) error {

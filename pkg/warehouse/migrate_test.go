@@ -82,7 +82,7 @@ func TestSplitStatements(t *testing.T) {
 // dashboards' aggregate is the same after, and new loads still reach it.
 func TestFactStatsRebuild(t *testing.T) {
 	t.Parallel()
-	for _, loaders := range []int{1, 2} {
+	for _, loaders := range []int{1, 2, 3} {
 		t.Run(fmt.Sprintf("%d loaders", loaders), func(t *testing.T) {
 			t.Parallel()
 			conn, db := chtest.Open(t)
