@@ -25,8 +25,9 @@ import (
 )
 
 // startClickHouseWithUsers runs a ClickHouse server of the test's own whose
-// users are deployments/clickhouse/users.xml, with these passwords.
-func startClickHouseWithUsers(t *testing.T, passwords map[string]string) (addr string) {
+// users are deployments/clickhouse/users.xml, with these passwords, and, with
+// a pki, a TLS native port (secure) serving the pki's server certificate.
+func startClickHouseWithUsers(t *testing.T, passwords map[string]string, p *pki) (addr, secure string) {
 	t.Helper()
 	if _, err := exec.LookPath("clickhouse-server"); err != nil {
 		// With CLICKHOUSE_ADDR naming a remote server nothing was installed
@@ -53,6 +54,20 @@ func startClickHouseWithUsers(t *testing.T, passwords map[string]string) (addr s
 	if err := os.WriteFile(filepath.Join(dir, "users.xml"), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	tlsConfig := ""
+	if p != nil {
+		securePort := freePort(t)
+		secure = fmt.Sprintf("127.0.0.1:%d", securePort)
+		cert := writeTestFile(t, dir, "server.pem", p.certPEM)
+		key := writeTestFile(t, dir, "server-key.pem", p.keyPEM)
+		tlsConfig = fmt.Sprintf(`<tcp_port_secure>%d</tcp_port_secure>
+    <openSSL><server>
+        <certificateFile>%s</certificateFile><privateKeyFile>%s</privateKeyFile>
+        <verificationMode>none</verificationMode><loadDefaultCAFile>false</loadDefaultCAFile>
+        <cacheSessions>true</cacheSessions><disableProtocols>sslv2,sslv3,tlsv1,tlsv1_1</disableProtocols>
+        <preferServerCiphers>true</preferServerCiphers>
+    </server></openSSL>`, securePort, cert, key)
+	}
 	cfg := fmt.Sprintf(`<?xml version="1.0"?>
 <yandex>
     <logger><level>warning</level><log>%[1]s/log/server.log</log><errorlog>%[1]s/log/error.log</errorlog></logger>
@@ -67,8 +82,9 @@ func startClickHouseWithUsers(t *testing.T, passwords map[string]string) (addr s
     <default_profile>default</default_profile>
     <default_database>default</default_database>
     <mark_cache_size>268435456</mark_cache_size>
+    %[4]s
 </yandex>
-`, dir, tcp, httpPort)
+`, dir, tcp, httpPort, tlsConfig)
 	if err := os.WriteFile(filepath.Join(dir, "config.xml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -111,18 +127,21 @@ func startClickHouseWithUsers(t *testing.T, passwords map[string]string) (addr s
 			t.Fatal("clickhouse-server did not answer within 60s")
 		}
 	}
-	return fmt.Sprintf("127.0.0.1:%d", tcp)
+	return fmt.Sprintf("127.0.0.1:%d", tcp), secure
 }
 
 // TestClickHouseUsers proves deployments/clickhouse/users.xml on the server
-// at hand: the load user migrates and writes casewire's database, the
-// analyst reads it and can do nothing else, and wrong passwords are refused.
+// at hand: the load user migrates and writes casewire's database, also over
+// TLS (the server's secure native port, a CA made in the test), the analyst
+// reads it and can do nothing else, and wrong passwords, an unknown CA and
+// plain connections to the TLS port are refused.
 func TestClickHouseUsers(t *testing.T) {
-	addr := startClickHouseWithUsers(t, map[string]string{
+	pki := newPKI(t)
+	addr, secure := startClickHouseWithUsers(t, map[string]string{
 		"REPLACE_WITH_SHA256_OF_ADMIN_PASSWORD":   "admin-pw",
 		"REPLACE_WITH_SHA256_OF_LOAD_PASSWORD":    "load-pw",
 		"REPLACE_WITH_SHA256_OF_ANALYST_PASSWORD": "analyst-pw",
-	})
+	}, pki)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	chCfg := func(user, pw string) config.ClickHouse {
@@ -183,6 +202,7 @@ func TestClickHouseUsers(t *testing.T) {
 			}
 		})
 	}
+	clickHouseTLS(t, ctx, pki, secure, chCfg)
 	t.Run("analyst refused the default database", func(t *testing.T) {
 		if conn, err := openAs(ctx, addr, "default", "casewire_analyst", "analyst-pw"); err == nil {
 			conn.Close()
@@ -198,6 +218,66 @@ func TestClickHouseUsers(t *testing.T) {
 				conn.Close()
 				t.Errorf("%s connected", c.user)
 			}
+		})
+	}
+}
+
+// clickHouseTLS is TestClickHouseUsers over the server's TLS port.
+func clickHouseTLS(t *testing.T, ctx context.Context, p *pki, secure string, chCfg func(user, pw string) config.ClickHouse) {
+	t.Helper()
+	withTLS := func(tc config.TLS) config.ClickHouse {
+		c := chCfg("casewire_load", "load-pw")
+		c.Addr, c.TLS = secure, tc
+		return c
+	}
+	t.Run("TLS: load writes through the secure port", func(t *testing.T) {
+		cfg := config.Default()
+		cfg.ClickHouse = withTLS(config.TLS{Enabled: true, CAFile: p.caFile})
+		w, err := pipeline.OpenWarehouse(ctx, cfg, quietLog())
+		if err != nil {
+			t.Fatalf("load over TLS: %v", err)
+		}
+		root := servicetest.RepoRoot(t)
+		golden, err := os.ReadFile(filepath.Join(root, "pkg", "article", "testdata", "v1", "extracted.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var x article.Extracted
+		if err := article.Decode(golden, &x); err != nil {
+			t.Fatal(err)
+		}
+		x.ID, x.RawID = "tls-0", "tls"
+		for i := range x.Facts {
+			x.Facts[i].ID = "tls-0:" + x.Facts[i].ID
+		}
+		if rejected, err := w.Write(ctx, []article.Extracted{x}); err != nil || len(rejected) > 0 {
+			t.Fatalf("write over TLS: %v %v", err, rejected)
+		}
+	})
+	refused := []struct {
+		name string
+		cfg  config.ClickHouse
+		says string
+	}{
+		{"TLS without the CA", withTLS(config.TLS{Enabled: true}), "certificate"},
+		{"plain native protocol on the TLS port", withTLS(config.TLS{}), "handshake"},
+	}
+	for _, r := range refused {
+		t.Run("TLS refused/"+r.name, func(t *testing.T) {
+			c, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			conn, err := connect.ClickHouse(c, r.cfg)
+			if err == nil {
+				err = conn.Ping(c)
+				conn.Close()
+			}
+			if err == nil {
+				t.Fatal("connected, want refused")
+			}
+			if !strings.Contains(err.Error(), r.says) {
+				t.Errorf("error %q does not say %q", err, r.says)
+			}
+			t.Logf("refused: %v", err)
 		})
 	}
 }
