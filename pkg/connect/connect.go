@@ -3,9 +3,11 @@
 package connect
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -166,9 +168,28 @@ func LegacySettings() clickhouse.Settings {
 }
 
 // ClickHouse opens a native-protocol connection (the HTTP protocol of
-// current drivers does not work with ClickHouse 18.16), checks it, and picks
-// the settings the server's version needs.
+// current drivers does not work with ClickHouse 18.16) into the configured
+// database, checks it, and picks the settings the server's version needs.
+// Connecting into casewire's database rather than "default" lets the load
+// user be confined to it; until the database exists (load creates it on its
+// first start) the connection is made to "default" instead.
 func ClickHouse(ctx context.Context, c config.ClickHouse) (driver.Conn, error) {
+	conn, err := openClickHouse(ctx, c)
+	if err != nil && c.Database != "" && c.Database != "default" && isUnknownDatabase(err) {
+		d := c
+		d.Database = "default"
+		return openClickHouse(ctx, d)
+	}
+	return conn, err
+}
+
+// isUnknownDatabase is ClickHouse's UNKNOWN_DATABASE (code 81).
+func isUnknownDatabase(err error) bool {
+	var exc *clickhouse.Exception
+	return errors.As(err, &exc) && exc.Code == 81
+}
+
+func openClickHouse(ctx context.Context, c config.ClickHouse) (driver.Conn, error) {
 	conn, err := dialClickHouse(ctx, c, nil)
 	if err != nil {
 		return nil, err
@@ -189,7 +210,7 @@ func dialClickHouse(ctx context.Context, c config.ClickHouse, settings clickhous
 	opts := &clickhouse.Options{
 		Addr:        strings.Split(c.Addr, ","),
 		Protocol:    clickhouse.Native,
-		Auth:        clickhouse.Auth{Database: "default", Username: c.User, Password: c.Password},
+		Auth:        clickhouse.Auth{Database: cmp.Or(c.Database, "default"), Username: c.User, Password: c.Password},
 		Settings:    settings,
 		DialTimeout: c.DialTimeout,
 	}

@@ -21,13 +21,15 @@ import (
 	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/pipeline"
 )
 
 // startClickHouseWithUsers runs a ClickHouse server of the test's own whose
 // users are deployments/clickhouse/users.xml, with these passwords, and, with
 // a pki, a TLS native port (secure) serving the pki's server certificate.
-func startClickHouseWithUsers(t *testing.T, passwords map[string]string, p *pki) (addr, secure string) {
+// The server rereads usersFile when it changes.
+func startClickHouseWithUsers(t *testing.T, passwords map[string]string, p *pki) (addr, secure, usersFile string) {
 	t.Helper()
 	if _, err := exec.LookPath("clickhouse-server"); err != nil {
 		// With CLICKHOUSE_ADDR naming a remote server nothing was installed
@@ -127,7 +129,7 @@ func startClickHouseWithUsers(t *testing.T, passwords map[string]string, p *pki)
 			t.Fatal("clickhouse-server did not answer within 60s")
 		}
 	}
-	return fmt.Sprintf("127.0.0.1:%d", tcp), secure
+	return fmt.Sprintf("127.0.0.1:%d", tcp), secure, filepath.Join(dir, "users.xml")
 }
 
 // TestClickHouseUsers proves deployments/clickhouse/users.xml on the server
@@ -137,7 +139,7 @@ func startClickHouseWithUsers(t *testing.T, passwords map[string]string, p *pki)
 // plain connections to the TLS port are refused.
 func TestClickHouseUsers(t *testing.T) {
 	pki := newPKI(t)
-	addr, secure := startClickHouseWithUsers(t, map[string]string{
+	addr, secure, usersFile := startClickHouseWithUsers(t, map[string]string{
 		"REPLACE_WITH_SHA256_OF_ADMIN_PASSWORD":   "admin-pw",
 		"REPLACE_WITH_SHA256_OF_LOAD_PASSWORD":    "load-pw",
 		"REPLACE_WITH_SHA256_OF_ANALYST_PASSWORD": "analyst-pw",
@@ -203,6 +205,7 @@ func TestClickHouseUsers(t *testing.T) {
 		})
 	}
 	clickHouseTLS(t, ctx, pki, secure, chCfg)
+	loadWithoutDefault(t, ctx, addr, usersFile, chCfg)
 	t.Run("analyst refused the default database", func(t *testing.T) {
 		if conn, err := openAs(ctx, addr, "default", "casewire_analyst", "analyst-pw"); err == nil {
 			conn.Close()
@@ -220,6 +223,52 @@ func TestClickHouseUsers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// loadWithoutDefault: once casewire's database exists, the load user needs
+// no access to "default" (users.xml says it may be removed): with it gone,
+// the service starts again and writes.
+func loadWithoutDefault(t *testing.T, ctx context.Context, addr, usersFile string, chCfg func(user, pw string) config.ClickHouse) {
+	t.Helper()
+	t.Run("load confined to casewire", func(t *testing.T) {
+		b, err := os.ReadFile(usersFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const both = "<allow_databases><database>casewire</database><database>default</database></allow_databases>"
+		if strings.Count(string(b), both) != 1 {
+			t.Fatalf("users.xml no longer grants casewire_load %q: update this test", both)
+		}
+		confined := strings.Replace(string(b), both, "<allow_databases><database>casewire</database></allow_databases>", 1)
+		if err := os.WriteFile(usersFile, []byte(confined), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// The server rereads users.xml on its own within seconds.
+		natstest.Eventually(t, 30*time.Second, "casewire_load refused entry to default", func() bool {
+			conn, err := openAs(ctx, addr, "default", "casewire_load", "load-pw")
+			if err == nil {
+				conn.Close()
+			}
+			return err != nil
+		})
+		cfg := config.Default()
+		cfg.ClickHouse = chCfg("casewire_load", "load-pw")
+		w, err := pipeline.OpenWarehouse(ctx, cfg, quietLog())
+		if err != nil {
+			t.Fatalf("load confined to casewire cannot start: %v", err)
+		}
+		var x article.Extracted
+		golden, err := os.ReadFile(filepath.Join(servicetest.RepoRoot(t), "pkg", "article", "testdata", "v1", "extracted.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := article.Decode(golden, &x); err != nil {
+			t.Fatal(err)
+		}
+		if rejected, err := w.Write(ctx, []article.Extracted{x}); err != nil || len(rejected) > 0 {
+			t.Fatalf("load confined to casewire cannot write: %v %v", err, rejected)
+		}
+	})
 }
 
 // clickHouseTLS is TestClickHouseUsers over the server's TLS port.
