@@ -22,7 +22,9 @@ CREATE SETTINGS PROFILE IF NOT EXISTS casewire_readonly SETTINGS
 CREATE QUOTA IF NOT EXISTS casewire_analyst FOR INTERVAL 1 hour MAX queries = 20000, errors = 1000, execution_time = 7200;
 
 CREATE ROLE IF NOT EXISTS casewire_writer;
-GRANT SELECT, INSERT, ALTER, CREATE TABLE, CREATE VIEW, DROP VIEW, CREATE DATABASE ON casewire.* TO casewire_writer;
+-- DROP TABLE: migrations rebuild derived tables (0009 recreates fact_stats
+-- and its materialized view from facts).
+GRANT SELECT, INSERT, ALTER, CREATE TABLE, CREATE VIEW, DROP VIEW, DROP TABLE, CREATE DATABASE ON casewire.* TO casewire_writer;
 
 CREATE ROLE IF NOT EXISTS casewire_reader;
 GRANT SELECT ON casewire.v_articles TO casewire_reader;
