@@ -257,6 +257,7 @@ func TestErrors(t *testing.T) {
 		{"empty", article.FormatText, nil, "empty body"},
 		{"blank", article.FormatText, []byte(" \r\n\u3000\n"), "blank"},
 		{"html without text", article.FormatHTML, []byte("<html><script>var a=1;</script><div class=nav><a>首页</a></div></html>"), "no text content"},
+		{"html with only an unclosed nav", article.FormatHTML, []byte("<html><head><body><div class=nav><a>首页</a> <a>新闻</a>"), "no text content"},
 		{"sogou record without content or title", article.FormatSogou, []byte("<doc><url>http://x/</url><content></content></doc>"), "no text content"},
 		{"only controls", article.FormatText, []byte("\x00\x01\u200b"), "no paragraph"},
 	}

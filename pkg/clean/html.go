@@ -22,6 +22,23 @@ var skippedTags = map[string]bool{
 	"canvas": true, "map": true,
 }
 
+// layoutTags are the skipped tags that hold page layout around the article
+// rather than non-text content. Unclosed, one of them (or a boilerplate
+// class on a <div>) swallows the rest of the page, article included; the
+// lenient walk keeps their text and leaves the choice to readability.
+var layoutTags = map[string]bool{
+	"nav": true, "header": true, "footer": true, "aside": true, "form": true,
+}
+
+// headContent are the start tags that may stand in <head>. Any other start
+// tag, or text that is not whitespace, ends an unclosed <head> (HTML
+// "in head" insertion mode): </head> is optional, the page's body follows.
+var headContent = map[string]bool{
+	"html": true, "head": true, "base": true, "basefont": true, "bgsound": true,
+	"link": true, "meta": true, "title": true, "noscript": true, "noframes": true,
+	"style": true, "script": true, "template": true,
+}
+
 // blockTags end a paragraph where they open or close.
 var blockTags = map[string]bool{
 	"p": true, "div": true, "br": true, "li": true, "ul": true, "ol": true,
@@ -71,7 +88,41 @@ type openTag struct {
 // parseHTML walks the tokens of src keeping track of every text token's rune
 // offset, so body text can be mapped back into the page; readability decides
 // which blocks are the article.
+//
+// The walk skips layout and boilerplate elements until their end tag. When
+// what it keeps is nothing, or covers too little of readability's article,
+// malformed markup has most likely hidden the article inside a skipped
+// element (an unclosed <div class="nav">, a page-wide <form>), so a lenient
+// walk that skips only non-text elements is tried too, and kept when more of
+// its text is readability's article. Without an article from readability
+// nothing confirms the lenient text: a page of navigation stays textless.
 func parseHTML(src string) htmlPage {
+	pg := walkHTML(src, false)
+	main := readMain(src, &pg)
+	kept, cover := selectMain(main, pg.blocks)
+	pg.blocks = kept
+	if main == "" || hasText(kept) && cover >= minCover {
+		return pg
+	}
+	lp := walkHTML(src, true)
+	lkept, lcover := selectMain(main, lp.blocks)
+	if lcover > cover && hasText(lkept) {
+		lp.rtitle, lp.published, lp.byline = pg.rtitle, pg.published, pg.byline
+		lp.blocks = lkept
+		return lp
+	}
+	return pg
+}
+
+// minCover is the share of readability's article text the strict walk must
+// keep; below it the lenient walk is tried. Deliberate drops (captions, a
+// share bar inside the article) cost far less than this.
+const minCover = 0.25
+
+// walkHTML is the token walk of parseHTML: every block of text outside
+// skipped elements, in order, with page metadata. Lenient keeps the text of
+// layout elements and boilerplate classes.
+func walkHTML(src string, lenient bool) htmlPage {
 	var pg htmlPage
 	z := html.NewTokenizer(strings.NewReader(src))
 	var stack []openTag
@@ -83,6 +134,25 @@ func parseHTML(src string) htmlPage {
 		if cur.len() > 0 {
 			pg.blocks = append(pg.blocks, cur)
 			cur = tstr{}
+		}
+	}
+	headAt := -1 // the open <head>'s index in stack
+	// popFrom closes stack[i] and everything opened inside it.
+	popFrom := func(i int) {
+		for _, o := range stack[i:] {
+			if o.skip {
+				skipping--
+			}
+		}
+		stack = stack[:i]
+		if headAt >= i {
+			headAt = -1
+		}
+	}
+	// endHead closes an open <head> whose end tag was left out.
+	endHead := func() {
+		if headAt >= 0 {
+			popFrom(headAt)
 		}
 	}
 	for {
@@ -99,6 +169,9 @@ func parseHTML(src string) htmlPage {
 				pg.title += html.UnescapeString(raw)
 				continue
 			}
+			if headAt >= 0 && headAt == len(stack)-1 && strings.Trim(raw, " \t\n\f\r") != "" {
+				endHead()
+			}
 			if skipping > 0 {
 				continue
 			}
@@ -109,14 +182,17 @@ func parseHTML(src string) htmlPage {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			tag := string(name)
-			skip := skippedTags[tag]
+			if !headContent[tag] {
+				endHead()
+			}
+			skip := skippedTags[tag] && !(lenient && layoutTags[tag])
 			var metaName, metaContent string
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
 				switch string(k) {
 				case "class", "id":
-					if boilerplateAttr.Match(v) {
+					if !lenient && boilerplateAttr.Match(v) {
 						skip = true
 					}
 				case "name", "property", "itemprop":
@@ -141,6 +217,12 @@ func parseHTML(src string) htmlPage {
 			if tt == html.SelfClosingTagToken || voidTags[tag] {
 				continue
 			}
+			if tag == "head" {
+				if headAt >= 0 {
+					continue // a second <head> inside the first is ignored
+				}
+				headAt = len(stack)
+			}
 			stack = append(stack, openTag{name: tag, skip: skip})
 			if skip {
 				skipping++
@@ -161,29 +243,23 @@ func parseHTML(src string) htmlPage {
 			// Pop to the matching open tag; a stray end tag changes nothing.
 			for i := len(stack) - 1; i >= 0; i-- {
 				if stack[i].name == tag {
-					for _, o := range stack[i:] {
-						if o.skip {
-							skipping--
-						}
-					}
-					stack = stack[:i]
+					popFrom(i)
 					break
 				}
 			}
 		}
 	}
 	endBlock()
-	pg.blocks = selectMain(src, pg.blocks, &pg)
 	return pg
 }
 
-// selectMain keeps the blocks readability considers the article. Readability
-// works on its own DOM, so its text is matched back to our tracked blocks; a
-// fragment readability cannot handle keeps every non-boilerplate block.
-func selectMain(src string, blocks []tstr, pg *htmlPage) []tstr {
+// readMain runs readability on src, records the metadata it finds in pg and
+// returns the article's text compacted, or "" when readability finds no
+// article worth the name.
+func readMain(src string, pg *htmlPage) string {
 	art, err := runReadability(src)
 	if err != nil || art.Node == nil {
-		return blocks
+		return ""
 	}
 	if t, err := art.PublishedTime(); err == nil {
 		pg.published = t.In(chinaTime).Format("2006-01-02T15:04:05")
@@ -192,9 +268,21 @@ func selectMain(src string, blocks []tstr, pg *htmlPage) []tstr {
 	pg.byline = strings.TrimSpace(art.Byline())
 	main := compact(render.InnerText(art.Node))
 	if utf8.RuneCountInString(main) < 20 {
-		return blocks
+		return ""
+	}
+	return main
+}
+
+// selectMain keeps the blocks readability considers the article, and says
+// what share of the article's text they hold. Readability works on its own
+// DOM, so its text is matched back to our tracked blocks; a fragment
+// readability cannot handle (main is "") keeps every non-boilerplate block.
+func selectMain(main string, blocks []tstr) ([]tstr, float64) {
+	if main == "" {
+		return blocks, 1
 	}
 	var kept []tstr
+	n := 0
 	for _, b := range blocks {
 		c := compact(b.String())
 		if c == "" {
@@ -202,12 +290,13 @@ func selectMain(src string, blocks []tstr, pg *htmlPage) []tstr {
 		}
 		if strings.Contains(main, c) {
 			kept = append(kept, b)
+			n += utf8.RuneCountInString(c)
 		}
 	}
 	if len(kept) == 0 {
-		return blocks
+		return blocks, 0
 	}
-	return kept
+	return kept, float64(n) / float64(utf8.RuneCountInString(main))
 }
 
 // chinaTime is UTC+8 without a tz database lookup, which may be absent in a
