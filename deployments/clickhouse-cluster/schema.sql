@@ -314,7 +314,7 @@ FROM
 )
 GROUP BY month, region_code, indicator, category, unit;
 
--- 0009_fact_stats_by_year
+-- 0009_fact_stats_unpartitioned
 DROP TABLE IF EXISTS casewire.mv_fact_stats ON CLUSTER casewire;
 DROP TABLE IF EXISTS casewire.fact_stats ON CLUSTER casewire;
 DROP TABLE IF EXISTS casewire.fact_stats_local ON CLUSTER casewire;
@@ -337,7 +337,6 @@ CREATE TABLE IF NOT EXISTS casewire.fact_stats_local ON CLUSTER casewire
     version            UInt64
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/casewire/fact_stats_local', '{replica}', version)
-PARTITION BY toYear(month)
 ORDER BY (month, region_code, indicator, category, unit, stat_key, article_id);
 
 CREATE TABLE IF NOT EXISTS casewire.fact_stats ON CLUSTER casewire AS casewire.fact_stats_local
@@ -396,4 +395,4 @@ INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES
     (6, 'views', now()),
     (7, 'statistics', now()),
     (8, 'fact_stats', now()),
-    (9, 'fact_stats_by_year', now());
+    (9, 'fact_stats_unpartitioned', now());
