@@ -369,6 +369,19 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 	const chPoll = 500 * time.Millisecond
 	var lastCH time.Time
 	fetched := false
+	// pause waits one poll, failing if a worker died or the round timed out.
+	pause := func() error {
+		if err := r.alive(); err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("pipeline: %d of %d articles, %d of %d facts after %s: %w",
+				res.Articles, want.Articles, res.Facts, want.Facts, time.Since(start).Round(time.Millisecond), ctx.Err())
+		case <-time.After(poll):
+			return nil
+		}
+	}
 	for {
 		if !fetched {
 			if w.Bin != "" {
@@ -396,14 +409,8 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 			}
 		}
 		if _, loaded := res.Drained[topology.StageLoad]; !loaded && time.Since(lastCH) < chPoll {
-			if err := r.alive(); err != nil {
+			if err := pause(); err != nil {
 				return res, err
-			}
-			select {
-			case <-ctx.Done():
-				return res, fmt.Errorf("pipeline: %d of %d articles, %d of %d facts after %s: %w",
-					res.Articles, want.Articles, res.Facts, want.Facts, time.Since(start).Round(time.Millisecond), ctx.Err())
-			case <-time.After(poll):
 			}
 			continue
 		}
@@ -427,14 +434,8 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 				break
 			}
 		}
-		if err := r.alive(); err != nil {
+		if err := pause(); err != nil {
 			return res, err
-		}
-		select {
-		case <-ctx.Done():
-			return res, fmt.Errorf("pipeline: %d of %d articles, %d of %d facts after %s: %w",
-				res.Articles, want.Articles, res.Facts, want.Facts, time.Since(start).Round(time.Millisecond), ctx.Err())
-		case <-time.After(poll):
 		}
 	}
 	if dl, err := pipeline.DeadLetters(ctx, s.JS); err == nil {

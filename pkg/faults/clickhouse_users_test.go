@@ -159,16 +159,7 @@ func TestClickHouseUsers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("load user cannot migrate its database: %v", err)
 	}
-	root := servicetest.RepoRoot(t)
-	golden, err := os.ReadFile(filepath.Join(root, "pkg", "article", "testdata", "v1", "extracted.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var x article.Extracted
-	if err := article.Decode(golden, &x); err != nil {
-		t.Fatal(err)
-	}
-	if rejected, err := w.Write(ctx, []article.Extracted{x}); err != nil || len(rejected) > 0 {
+	if rejected, err := w.Write(ctx, []article.Extracted{goldenExtracted(t)}); err != nil || len(rejected) > 0 {
 		t.Fatalf("load user cannot write: %v %v", err, rejected)
 	}
 	admin, err := connect.ClickHouse(ctx, chCfg("default", "admin-pw"))
@@ -257,15 +248,7 @@ func loadWithoutDefault(t *testing.T, ctx context.Context, addr, usersFile strin
 		if err != nil {
 			t.Fatalf("load confined to casewire cannot start: %v", err)
 		}
-		var x article.Extracted
-		golden, err := os.ReadFile(filepath.Join(servicetest.RepoRoot(t), "pkg", "article", "testdata", "v1", "extracted.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := article.Decode(golden, &x); err != nil {
-			t.Fatal(err)
-		}
-		if rejected, err := w.Write(ctx, []article.Extracted{x}); err != nil || len(rejected) > 0 {
+		if rejected, err := w.Write(ctx, []article.Extracted{goldenExtracted(t)}); err != nil || len(rejected) > 0 {
 			t.Fatalf("load confined to casewire cannot write: %v %v", err, rejected)
 		}
 	})
@@ -286,15 +269,7 @@ func clickHouseTLS(t *testing.T, ctx context.Context, p *pki, secure string, chC
 		if err != nil {
 			t.Fatalf("load over TLS: %v", err)
 		}
-		root := servicetest.RepoRoot(t)
-		golden, err := os.ReadFile(filepath.Join(root, "pkg", "article", "testdata", "v1", "extracted.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var x article.Extracted
-		if err := article.Decode(golden, &x); err != nil {
-			t.Fatal(err)
-		}
+		x := goldenExtracted(t)
 		x.ID, x.RawID = "tls-0", "tls"
 		for i := range x.Facts {
 			x.Facts[i].ID = "tls-0:" + x.Facts[i].ID
@@ -329,6 +304,20 @@ func clickHouseTLS(t *testing.T, ctx context.Context, p *pki, secure string, chC
 			t.Logf("refused: %v", err)
 		})
 	}
+}
+
+// goldenExtracted is the v1 contract's golden extracted article.
+func goldenExtracted(t *testing.T) article.Extracted {
+	t.Helper()
+	golden, err := os.ReadFile(filepath.Join(servicetest.RepoRoot(t), "pkg", "article", "testdata", "v1", "extracted.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x article.Extracted
+	if err := article.Decode(golden, &x); err != nil {
+		t.Fatal(err)
+	}
+	return x
 }
 
 // openAs connects as an analyst's tool would: straight into a database.
