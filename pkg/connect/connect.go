@@ -59,6 +59,38 @@ func StartEmbedded(c config.NATS, log *slog.Logger) (*server.Server, string, err
 // forever (a restarted server must not stop a worker), and lays out the
 // topology.
 func NATS(ctx context.Context, c config.NATS, url string, name string, streams config.Streams, log *slog.Logger) (*nats.Conn, jetstream.JetStream, error) {
+	nc, js, err := dialNATS(c, url, name, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = waitJetStream(ctx, nc, log, "lay out JetStream topology", func() error {
+		return topology.Ensure(ctx, js, TopologyConfig(streams))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return nc, js, nil
+}
+
+// NATSInspect connects as NATS does but only reads: it waits for JetStream
+// to answer and changes nothing, so that a monitoring user (casewire status)
+// needs no right to create or update streams and consumers.
+func NATSInspect(ctx context.Context, c config.NATS, url string, name string, log *slog.Logger) (*nats.Conn, jetstream.JetStream, error) {
+	nc, js, err := dialNATS(c, url, name, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = waitJetStream(ctx, nc, log, "reach JetStream", func() error {
+		_, err := js.AccountInfo(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return nc, js, nil
+}
+
+func dialNATS(c config.NATS, url string, name string, log *slog.Logger) (*nats.Conn, jetstream.JetStream, error) {
 	opts := []nats.Option{
 		nats.Name("casewire-" + name),
 		nats.MaxReconnects(-1),
@@ -113,12 +145,17 @@ func NATS(ctx context.Context, c config.NATS, url string, name string, streams c
 		nc.Close()
 		return nil, nil, fmt.Errorf("jetstream: %w", err)
 	}
-	// With RetryOnFailedConnect the first connect may still be under way:
-	// Ensure retries until the server answers or ctx ends.
+	return nc, js, nil
+}
+
+// waitJetStream retries try until it succeeds or ctx ends: with
+// RetryOnFailedConnect the first connect may still be under way. On failure
+// the connection is closed.
+func waitJetStream(ctx context.Context, nc *nats.Conn, log *slog.Logger, what string, try func() error) error {
 	for {
-		err = topology.Ensure(ctx, js, TopologyConfig(streams))
+		err := try()
 		if err == nil {
-			break
+			return nil
 		}
 		log.Warn("waiting for JetStream", "err", err, "nats_err", nc.LastError())
 		select {
@@ -128,13 +165,12 @@ func NATS(ctx context.Context, c config.NATS, url string, name string, streams c
 			last := nc.LastError()
 			nc.Close()
 			if last != nil {
-				return nil, nil, fmt.Errorf("lay out JetStream topology: %w (NATS: %v)", err, last)
+				return fmt.Errorf("%s: %w (NATS: %v)", what, err, last)
 			}
-			return nil, nil, fmt.Errorf("lay out JetStream topology: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		case <-time.After(time.Second):
 		}
 	}
-	return nc, js, nil
 }
 
 func tlsConfig(c config.TLS) (*tls.Config, error) {

@@ -71,7 +71,7 @@ func TestKubernetes(t *testing.T) {
 	natsUsers := map[string]bool{}
 	for _, u := range natsOptions(t, deployments(t, "nats", "casewire.conf"), map[string]string{
 		"CASEWIRE_NATS_FETCH_PASSWORD": "x", "CASEWIRE_NATS_CLEAN_PASSWORD": "x", "CASEWIRE_NATS_EXTRACT_PASSWORD": "x",
-		"CASEWIRE_NATS_LOAD_PASSWORD": "x", "CASEWIRE_NATS_OPERATOR_PASSWORD": "x",
+		"CASEWIRE_NATS_LOAD_PASSWORD": "x", "CASEWIRE_NATS_OPERATOR_PASSWORD": "x", "CASEWIRE_NATS_MONITOR_PASSWORD": "x",
 	}).Users {
 		natsUsers[u.Username] = true
 	}

@@ -37,6 +37,7 @@ import (
 	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/fetch"
 	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/status"
 	"github.com/casewire/casewire/pkg/topology"
 	"github.com/casewire/casewire/pkg/warehouse"
 )
@@ -388,7 +389,7 @@ func (o *operator) options() *server.Options {
 var servicePasswords = map[string]string{
 	"fetch": "CASEWIRE_NATS_FETCH_PASSWORD", "clean": "CASEWIRE_NATS_CLEAN_PASSWORD",
 	"extract": "CASEWIRE_NATS_EXTRACT_PASSWORD", "load": "CASEWIRE_NATS_LOAD_PASSWORD",
-	"operator": "CASEWIRE_NATS_OPERATOR_PASSWORD",
+	"operator": "CASEWIRE_NATS_OPERATOR_PASSWORD", "monitor": "CASEWIRE_NATS_MONITOR_PASSWORD",
 }
 
 // leastPrivilegeServer starts a server from the deployment's configuration.
@@ -501,6 +502,23 @@ func TestLeastPrivilege(t *testing.T) {
 		}
 	}
 
+	// The monitoring user reads every stage's state as casewire status does,
+	// connected the read-only way.
+	mctx, mcancel := context.WithTimeout(ctx, 20*time.Second)
+	defer mcancel()
+	monNC, monJS, err := connect.NATSInspect(mctx, config.NATS{User: "monitor", Password: "pw-monitor"}, url, "monitor", quietLog())
+	if err != nil {
+		t.Fatalf("monitor: %v", err)
+	}
+	t.Cleanup(monNC.Close)
+	snap, err := status.Take(mctx, monJS, time.Now)
+	if err != nil {
+		t.Fatalf("monitor reads the status: %v", err)
+	}
+	if len(snap.Stages) != len(topology.Hops()) || snap.Stages[0].LastSeq == 0 {
+		t.Errorf("monitor's status: %+v", snap.Stages)
+	}
+
 	// What each user must not do.
 	cleanNC, cleanJS := asUser(t, url, "clean")
 	_, loadJS := asUser(t, url, "load")
@@ -542,6 +560,22 @@ func TestLeastPrivilege(t *testing.T) {
 		}},
 		{name: "load reads the fetch bucket", do: func(ctx context.Context) error {
 			_, err := loadJS.KeyValue(ctx, fetch.SeenBucket)
+			return err
+		}},
+		{name: "monitor publishes raw articles", do: func(ctx context.Context) error {
+			_, err := monJS.PublishMsg(ctx, &nats.Msg{Subject: topology.SubjectRaw, Data: []byte("{}")})
+			return err
+		}},
+		{name: "monitor creates a stream", do: func(ctx context.Context) error {
+			_, err := monJS.CreateStream(ctx, jetstream.StreamConfig{Name: "CASEWIRE_RAW_V1", Subjects: []string{topology.SubjectRaw}})
+			return err
+		}},
+		{name: "monitor reads a dead letter", do: func(ctx context.Context) error {
+			s, err := monJS.Stream(ctx, topology.StreamDeadLetter)
+			if err != nil {
+				return err
+			}
+			_, err = s.GetMsg(ctx, letters[0].Seq)
 			return err
 		}},
 		{name: "fetch deletes a dead letter", do: func(ctx context.Context) error {

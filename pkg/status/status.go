@@ -8,6 +8,7 @@ package status
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -41,15 +42,25 @@ type Snapshot struct {
 	Stages []Counters `json:"stages"`
 }
 
+// notSetUp explains a missing stream or consumer: status only reads, and the
+// workers lay the topology out when they start.
+const notSetUp = "no casewire worker has started against this server yet"
+
 // Take reads every stage's consumer, input stream and dead letters.
 func Take(ctx context.Context, js jetstream.JetStream, now func() time.Time) (Snapshot, error) {
 	dl, err := pipeline.DeadLetters(ctx, js)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return Snapshot{}, fmt.Errorf("status: %w (%s)", err, notSetUp)
+	}
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("status: %w", err)
 	}
 	s := Snapshot{At: now()}
 	for _, h := range topology.Hops() {
 		c, err := js.Consumer(ctx, h.Stream, h.Durable)
+		if errors.Is(err, jetstream.ErrStreamNotFound) || errors.Is(err, jetstream.ErrConsumerNotFound) {
+			return s, fmt.Errorf("status: consumer %s on %s: %w (%s)", h.Durable, h.Stream, err, notSetUp)
+		}
 		if err != nil {
 			return s, fmt.Errorf("status: consumer %s on %s: %w", h.Durable, h.Stream, err)
 		}

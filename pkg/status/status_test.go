@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/casewire/casewire/pkg/pipeline/pipelinetest"
 	"regexp"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/pipeline/pipelinetest"
 	"github.com/casewire/casewire/pkg/status"
 	"github.com/casewire/casewire/pkg/topology"
 )
@@ -324,5 +324,20 @@ func TestRates(t *testing.T) {
 				t.Errorf("Rates = %+v, want in %v done %v", got, tc.wantIn, tc.wantDone)
 			}
 		})
+	}
+}
+
+// TestStatusBeforeAnyWorker: status only reads, so on a server no worker has
+// set up it says so instead of creating the topology.
+func TestStatusBeforeAnyWorker(t *testing.T) {
+	t.Parallel()
+	srv := natstest.Start(t)
+	_, js := natstest.Connect(t, srv.URL)
+	_, err := status.Take(natstest.Context(t), js, time.Now)
+	if err == nil || !strings.Contains(err.Error(), "no casewire worker has started against this server yet") {
+		t.Fatalf("Take on an empty server = %v, want the not-set-up explanation", err)
+	}
+	if _, err := js.Stream(natstest.Context(t), topology.StreamRaw); err == nil {
+		t.Error("status created a stream")
 	}
 }

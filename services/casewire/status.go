@@ -63,9 +63,8 @@ func statusCommand(flags *service.Flags) *cobra.Command {
 }
 
 func readStatus(ctx context.Context, cfg config.Config, sample time.Duration, withClickHouse bool, log *slog.Logger) (status.Report, error) {
-	// connect.NATS lays out the topology as every service does at start;
-	// with the shared configuration that changes nothing.
-	nc, js, err := connect.NATS(ctx, cfg.NATS, cfg.NATS.URL, "status", cfg.Streams, log)
+	// Read only: a monitoring user needs no right to change the topology.
+	nc, js, err := connect.NATSInspect(ctx, cfg.NATS, cfg.NATS.URL, "status", log)
 	if err != nil {
 		return status.Report{}, err
 	}
