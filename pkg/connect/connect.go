@@ -140,7 +140,11 @@ func dialNATS(c config.NATS, url string, name string, log *slog.Logger) (*nats.C
 	if err != nil {
 		return nil, nil, fmt.Errorf("connect to NATS: %w", err)
 	}
-	js, err := jetstream.New(nc)
+	// Workers publish asynchronously and stop waiting for a PubAck after
+	// their own PubAckWait; this timeout also drops the client's record of
+	// it, so PubAcks lost without a disconnect (which clears them) cannot
+	// pile up to the client's limit of outstanding publishes.
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(time.Minute))
 	if err != nil {
 		nc.Close()
 		return nil, nil, fmt.Errorf("jetstream: %w", err)
