@@ -193,14 +193,15 @@ func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesCont
 			msg, err = it.Next(jetstream.NextMaxWait(time.Second))
 		} else {
 			// Wait for the next message until the batch is due, or at most a
-			// second when it is empty, or briefly when it is due and waits for
-			// the flusher; shutdown interrupts the wait at once.
+			// second when it is empty, or 20 ms when it is due and waits for
+			// the flusher (a sink that is down must not make this a busy
+			// loop); shutdown interrupts the wait at once.
 			limit := deadline
 			switch {
 			case limit.IsZero():
 				limit = time.Now().Add(time.Second)
 			case due:
-				limit = time.Now().Add(5 * time.Millisecond)
+				limit = time.Now().Add(20 * time.Millisecond)
 			}
 			nctx, cancel := context.WithDeadline(ctx, limit)
 			msg, err = it.Next(jetstream.NextContext(nctx))
