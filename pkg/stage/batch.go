@@ -228,7 +228,10 @@ func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesCont
 			continue
 		}
 		if deadline.IsZero() {
-			deadline = time.Now().Add(p.MaxWait)
+			// The batch's messages were delivered about now: the first
+			// keep-alive is due a third of the ack wait from here.
+			kept = time.Now()
+			deadline = kept.Add(p.MaxWait)
 		}
 		b.msgs = append(b.msgs, msg)
 		b.ins = append(b.ins, in)
