@@ -253,13 +253,9 @@ func waitPulling(ctx context.Context, js jetstream.JetStream, want map[string]in
 	for {
 		ready := true
 		for _, h := range topology.Hops() {
-			c, err := js.Consumer(ctx, h.Stream, h.Durable)
+			info, err := topology.ConsumerInfo(ctx, js, h)
 			if err != nil {
-				return fmt.Errorf("consumer %s: %w", h.Durable, err)
-			}
-			info, err := c.Info(ctx)
-			if err != nil {
-				return fmt.Errorf("consumer %s: %w", h.Durable, err)
+				return err
 			}
 			if info.NumWaiting < want[h.Stage] {
 				ready = false
@@ -268,10 +264,8 @@ func waitPulling(ctx context.Context, js jetstream.JetStream, want map[string]in
 		if ready {
 			return nil
 		}
-		for _, p := range r.procs {
-			if p.exited() {
-				return fmt.Errorf("%s exited during start-up (log %s): %v", p.name, p.log.Name(), p.err)
-			}
+		if err := r.alive(); err != nil {
+			return fmt.Errorf("during start-up: %w", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -481,13 +475,9 @@ func markDrained(ctx context.Context, js jetstream.JetStream, drained map[string
 		if _, ok := drained[h.Stage]; ok {
 			continue
 		}
-		c, err := js.Consumer(ctx, h.Stream, h.Durable)
+		info, err := topology.ConsumerInfo(ctx, js, h)
 		if err != nil {
-			return fmt.Errorf("consumer %s: %w", h.Durable, err)
-		}
-		info, err := c.Info(ctx)
-		if err != nil {
-			return fmt.Errorf("consumer %s: %w", h.Durable, err)
+			return err
 		}
 		if info.NumPending > 0 || info.NumAckPending > 0 {
 			return nil
@@ -502,11 +492,7 @@ func streamMsgs(ctx context.Context, js jetstream.JetStream, name string) (uint6
 	if err != nil {
 		return 0, fmt.Errorf("stream %s: %w", name, err)
 	}
-	info, err := st.Info(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("stream %s: %w", name, err)
-	}
-	return info.State.Msgs, nil
+	return st.CachedInfo().State.Msgs, nil
 }
 
 // visible counts distinct articles and facts in the round's database; the

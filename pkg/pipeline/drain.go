@@ -16,13 +16,9 @@ import (
 // in the next stream when extract is checked, and so on.
 func Idle(ctx context.Context, js jetstream.JetStream) (bool, error) {
 	for _, h := range topology.Hops() {
-		c, err := js.Consumer(ctx, h.Stream, h.Durable)
+		info, err := topology.ConsumerInfo(ctx, js, h)
 		if err != nil {
-			return false, fmt.Errorf("consumer %s: %w", h.Durable, err)
-		}
-		info, err := c.Info(ctx)
-		if err != nil {
-			return false, fmt.Errorf("consumer %s: %w", h.Durable, err)
+			return false, err
 		}
 		if info.NumPending > 0 || info.NumAckPending > 0 || info.NumRedelivered > 0 {
 			return false, nil

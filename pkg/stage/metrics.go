@@ -100,13 +100,9 @@ func JetStreamConsumers(js jetstream.JetStream, hops []topology.Hop) ConsumerSou
 	return func(ctx context.Context) ([]ConsumerInfo, error) {
 		out := make([]ConsumerInfo, 0, len(hops))
 		for _, h := range hops {
-			c, err := js.Consumer(ctx, h.Stream, h.Durable)
+			info, err := topology.ConsumerInfo(ctx, js, h)
 			if err != nil {
-				return out, fmt.Errorf("consumer %s on %s: %w", h.Durable, h.Stream, err)
-			}
-			info, err := c.Info(ctx)
-			if err != nil {
-				return out, fmt.Errorf("consumer %s on %s: %w", h.Durable, h.Stream, err)
+				return out, err
 			}
 			out = append(out, ConsumerInfo{
 				Stage: h.Stage, Pending: info.NumPending, AckPending: uint64(info.NumAckPending),

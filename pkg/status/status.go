@@ -57,25 +57,19 @@ func Take(ctx context.Context, js jetstream.JetStream, now func() time.Time) (Sn
 	}
 	s := Snapshot{At: now()}
 	for _, h := range topology.Hops() {
-		c, err := js.Consumer(ctx, h.Stream, h.Durable)
+		ci, err := topology.ConsumerInfo(ctx, js, h)
 		if errors.Is(err, jetstream.ErrStreamNotFound) || errors.Is(err, jetstream.ErrConsumerNotFound) {
-			return s, fmt.Errorf("status: consumer %s on %s: %w (%s)", h.Durable, h.Stream, err, notSetUp)
+			return s, fmt.Errorf("status: %w (%s)", err, notSetUp)
 		}
 		if err != nil {
-			return s, fmt.Errorf("status: consumer %s on %s: %w", h.Durable, h.Stream, err)
+			return s, fmt.Errorf("status: %w", err)
 		}
-		ci, err := c.Info(ctx)
-		if err != nil {
-			return s, fmt.Errorf("status: consumer %s on %s: %w", h.Durable, h.Stream, err)
-		}
+		// Looking the stream up returns its info: no second request.
 		st, err := js.Stream(ctx, h.Stream)
 		if err != nil {
 			return s, fmt.Errorf("status: stream %s: %w", h.Stream, err)
 		}
-		si, err := st.Info(ctx)
-		if err != nil {
-			return s, fmt.Errorf("status: stream %s: %w", h.Stream, err)
-		}
+		si := st.CachedInfo()
 		s.Stages = append(s.Stages, Counters{
 			Stage: h.Stage, Pending: ci.NumPending, Unacked: uint64(ci.NumAckPending),
 			Redelivered: uint64(ci.NumRedelivered), DeadLetters: dl[h.Stage], Waiting: ci.NumWaiting,

@@ -198,6 +198,17 @@ func Ensure(ctx context.Context, js jetstream.JetStream, c Config) error {
 	return nil
 }
 
+// ConsumerInfo reads the state of a hop's durable consumer in one request:
+// looking a consumer up already returns its info, and asking it again would
+// be a second round trip for the same answer.
+func ConsumerInfo(ctx context.Context, js jetstream.JetStream, h Hop) (*jetstream.ConsumerInfo, error) {
+	c, err := js.Consumer(ctx, h.Stream, h.Durable)
+	if err != nil {
+		return nil, fmt.Errorf("consumer %s on %s: %w", h.Durable, h.Stream, err)
+	}
+	return c.CachedInfo(), nil
+}
+
 // Consumer returns the durable consumer of a stage, which Ensure created.
 func Consumer(ctx context.Context, js jetstream.JetStream, stage string) (jetstream.Consumer, error) {
 	h, err := HopFor(stage)
