@@ -164,7 +164,7 @@ func (w *BatchWorker[In]) rules() rules {
 // (MaxWait after its first message) and the flusher idle, or when the
 // iterator is closed (closed=true) after ctx ended and the buffer drained.
 // The caller hands the batch over once the flusher is idle.
-func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesContext, p BatchPolicy, idle chan struct{}) (b pending[In], closed bool) {
+func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesContext, p BatchPolicy, idle <-chan struct{}) (b pending[In], closed bool) {
 	var deadline, kept time.Time
 	draining := false
 	for len(b.msgs) < p.MaxRows && b.size < p.MaxBytes {
@@ -174,11 +174,10 @@ func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesCont
 		}
 		due := !deadline.IsZero() && !time.Now().Before(deadline)
 		if due && !draining {
-			select {
-			case <-idle:
-				idle <- struct{}{} // the caller takes it in handOver
+			// Only this goroutine takes the token, so one seen here is
+			// still there for handOver.
+			if len(idle) > 0 {
 				return b, false
-			default:
 			}
 			// Still growing while the flusher is busy: keep the held
 			// messages alive as handOver would.
