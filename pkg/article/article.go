@@ -93,6 +93,10 @@ type Clean struct {
 	Subtitle   string    `json:"subtitle,omitempty"`
 	Byline     string    `json:"byline,omitempty"`   // authors as printed: "张学俭", "记者 汤一亮 庄胜春"
 	Dateline   string    `json:"dateline,omitempty"` // "兴安讯", "本报讯", "新华社北京6月12日电"
+	// DatelineDate is the day the dateline names (新华社北京3月2日电), as
+	// YYYY-MM-DD, its year taken from Published; empty when it names none.
+	// Relative dates (今天上午) are read against it before Published.
+	DatelineDate string `json:"dateline_date,omitempty"`
 	// Published is the publication date as YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS
 	// in China time when the source gives a time; empty when unknown.
 	Published string    `json:"published,omitempty"`
@@ -114,7 +118,10 @@ type Region struct {
 	Prefecture string `json:"prefecture,omitempty"`
 	County     string `json:"county,omitempty"`
 	Township   string `json:"township,omitempty"`
-	Status     string `json:"status,omitempty"` // resolved, ambiguous, unknown, none
+	Status     string `json:"status,omitempty"` // resolved, ambiguous, unknown, none, foreign
+	// Country is the country of a place abroad (Status "foreign"): such a
+	// region never carries a Chinese division code.
+	Country string `json:"country,omitempty"`
 }
 
 // Period is when a fact holds. Start and End are YYYY-MM-DD, set only when the
@@ -146,18 +153,46 @@ type Evidence struct {
 
 // Fact is one number with its meaning.
 type Fact struct {
-	ID        string   `json:"id"`
-	Subject   string   `json:"subject,omitempty"`   // what was counted: 盗抢骗案件, 犯罪嫌疑人
-	Indicator string   `json:"indicator,omitempty"` // the measure: 立案, 破案率, 抓获, 死亡
-	Category  string   `json:"category,omitempty"`  // canonical taxonomy key: theft-robbery-fraud, traffic-accident ...
-	Value     float64  `json:"value"`               // scaled: 12.8万头 -> 128000
-	Unit      string   `json:"unit,omitempty"`      // 起, 人, %, 元 ...
-	Approx    string   `json:"approx,omitempty"`    // 多, 余, 近, 约, 左右, 超过, 逾
-	Change    *Change  `json:"change,omitempty"`
-	Period    Period   `json:"period"`
-	Region    Region   `json:"region"`
-	Org       string   `json:"org,omitempty"` // 乌海市公安局海勃湾分局
-	Evidence  Evidence `json:"evidence"`
+	ID        string `json:"id"`
+	Subject   string `json:"subject,omitempty"`   // what was counted: 盗抢骗案件, 犯罪嫌疑人
+	Indicator string `json:"indicator,omitempty"` // the measure: 立案, 破案率, 抓获, 死亡
+	Category  string `json:"category,omitempty"`  // canonical taxonomy key: theft-robbery-fraud, traffic-accident ...
+	// Value is the figure, scaled: 12.8万头 -> 128000. Nil (JSON null) when the
+	// text states only a change (刑事警情同比下降9.2%): the change is then in
+	// Change, never in Value.
+	Value  *float64 `json:"value"`
+	Unit   string   `json:"unit,omitempty"`   // 起, 人, %, 元 ...
+	Approx string   `json:"approx,omitempty"` // 多, 余, 近, 约, 左右, 超过, 逾
+	Change *Change  `json:"change,omitempty"`
+	Period Period   `json:"period"`
+	Region Region   `json:"region"`
+	Org    string   `json:"org,omitempty"` // 乌海市公安局海勃湾分局
+	// Role says how the fact adds up with the others of its article (one of
+	// the Role constants); empty in messages from extractors that predate it.
+	Role string `json:"role,omitempty"`
+	// PartOf is the id of the total a part breaks down (Role "part").
+	PartOf   string   `json:"part_of,omitempty"`
+	Evidence Evidence `json:"evidence"`
+}
+
+// Roles of a fact. An analyst sums the facts whose role is RoleTotal.
+const (
+	RoleTotal      = "total"      // the figure to sum: one per distinct quantity of the report
+	RolePart       = "part"       // a breakdown of a total (其中…), PartOf names it
+	RoleRepeat     = "repeat"     // the same quantity stated again (title and body, lead and end)
+	RoleContext    = "context"    // background: other or earlier events, national or annual figures
+	RoleSuperseded = "superseded" // an earlier figure of a toll the report updates
+)
+
+// Num returns a pointer to v, for Fact.Value.
+func Num(v float64) *float64 { return &v }
+
+// ValueOr returns the fact's value, or def when it has none.
+func (f Fact) ValueOr(def float64) float64 {
+	if f.Value == nil {
+		return def
+	}
+	return *f.Value
 }
 
 // Entity is a place, police organisation or person named in an article.

@@ -40,7 +40,7 @@ func examples() map[string]any {
 		Clean: clean, Extractor: "1.0.0", ExtractedAt: fetched.Add(90 * time.Second), PublicSecurity: true, IncidentType: "theft-robbery-fraud", Region: wuhai,
 		Facts: []article.Fact{{
 			ID: article.FactID(clean.ID, 23, 27, 0), Subject: "盗抢骗案件", Indicator: "立案", Category: "theft-robbery-fraud",
-			Value: 131, Unit: "起", Change: &article.Change{Basis: "同比", Direction: "down", Value: -68.05, Unit: "%"},
+			Value: article.Num(131), Unit: "起", Change: &article.Change{Basis: "同比", Direction: "down", Value: -68.05, Unit: "%"},
 			Period: article.Period{Text: "今年1月至4月", Start: "2024-01-01", End: "2024-04-30"},
 			Region: wuhai, Org: "乌海市公安局",
 			Evidence: article.Evidence{Sentence: clean.Body, SentenceStart: 0, Start: 23, End: 27, Text: "131起"},

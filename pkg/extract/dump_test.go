@@ -25,7 +25,7 @@ func TestDump(t *testing.T) {
 		if f.Change != nil {
 			ch = fmt.Sprintf(" CH{%s %s %v %s}", f.Change.Basis, f.Change.Direction, f.Change.Value, f.Change.Unit)
 		}
-		fmt.Printf("%-10s S=%s I=%s V=%v U=%s A=%s%s P=%q[%s..%s] C=%s O=%s R=%s\n", f.Evidence.Text, f.Subject, f.Indicator, f.Value, f.Unit, f.Approx, ch, f.Period.Text, f.Period.Start, f.Period.End, f.Category, f.Org, f.Region.Name)
+		fmt.Printf("%-10s S=%s I=%s V=%v U=%s A=%s%s P=%q[%s..%s] C=%s O=%s R=%s\n", f.Evidence.Text, f.Subject, f.Indicator, f.ValueOr(-1), f.Unit, f.Approx, ch, f.Period.Text, f.Period.Start, f.Period.End, f.Category, f.Org, f.Region.Name)
 	}
 	d := x.analyse(c)
 	for _, o := range d.outcomes {

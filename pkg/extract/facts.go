@@ -143,7 +143,7 @@ func (x *Extractor) changeFact(d *doc, s span, n number, ch *article.Change, at 
 	}
 	f := x.newFact(d, s, n, 0)
 	f.Subject, f.Indicator = subj, ind
-	f.Value, f.Unit, f.Change = ch.Value, ch.Unit, ch
+	f.Value, f.Unit, f.Change = article.Num(ch.Value), ch.Unit, ch
 	f.Category = x.factCategory(d, s, n, subj, false)
 	return f
 }
@@ -529,7 +529,7 @@ func (x *Extractor) newFact(d *doc, s span, n number, k int) article.Fact {
 	sent := strings.TrimRight(d.str(s.Start, s.End), "\n")
 	return article.Fact{
 		ID:     article.FactID(d.c.ID, n.Start, n.End, k),
-		Value:  n.Value,
+		Value:  article.Num(n.Value),
 		Unit:   n.Unit,
 		Approx: n.Approx,
 		Period: d.periodFor(n.Start),

@@ -63,8 +63,8 @@ func TestNumberRules(t *testing.T) {
 			if f == nil {
 				t.Fatalf("no fact for %q in %+v", tc.text, got.Facts)
 			}
-			if f.Value != tc.value || f.Unit != tc.unit || f.Approx != tc.approx || f.Indicator != tc.indicator {
-				t.Errorf("got %v %s approx %q indicator %q, want %v %s approx %q indicator %q", f.Value, f.Unit, f.Approx, f.Indicator, tc.value, tc.unit, tc.approx, tc.indicator)
+			if f.ValueOr(-1) != tc.value || f.Unit != tc.unit || f.Approx != tc.approx || f.Indicator != tc.indicator {
+				t.Errorf("got %v %s approx %q indicator %q, want %v %s approx %q indicator %q", f.ValueOr(-1), f.Unit, f.Approx, f.Indicator, tc.value, tc.unit, tc.approx, tc.indicator)
 			}
 		})
 	}
@@ -123,7 +123,7 @@ func TestChanges(t *testing.T) {
 	// A rate's own change, with the measure named in between, stands alone.
 	got := extractBody(t, "破案率同比提高5个百分点。", "")
 	f := factFor(got, "5个百分点")
-	if f == nil || f.Indicator != "破案率" || f.Change == nil || f.Change.Unit != "pp" || f.Value != 5 {
+	if f == nil || f.Indicator != "破案率" || f.Change == nil || f.Change.Unit != "pp" || f.ValueOr(-1) != 5 {
 		t.Errorf("standalone change: %+v", f)
 	}
 }

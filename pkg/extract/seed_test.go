@@ -67,8 +67,8 @@ func TestSeedFacts(t *testing.T) {
 			if f.Subject != w.subject || f.Indicator != w.indicator || f.Category != w.category {
 				t.Errorf("subject/indicator/category = %q/%q/%q, want %q/%q/%q", f.Subject, f.Indicator, f.Category, w.subject, w.indicator, w.category)
 			}
-			if f.Value != w.value || f.Unit != w.unit {
-				t.Errorf("value %v %s, want %v %s", f.Value, f.Unit, w.value, w.unit)
+			if f.ValueOr(-1) != w.value || f.Unit != w.unit {
+				t.Errorf("value %v %s, want %v %s", f.ValueOr(-1), f.Unit, w.value, w.unit)
 			}
 			if f.Period.Text != w.period {
 				t.Errorf("period %q, want %q", f.Period.Text, w.period)
@@ -127,8 +127,8 @@ func TestSeedOtherArticles(t *testing.T) {
 				if f.Evidence.Text != tc.text {
 					continue
 				}
-				if f.Subject != tc.subject || f.Indicator != tc.indicator || f.Value != tc.value || f.Unit != tc.unit || f.Approx != tc.approx {
-					t.Errorf("got %s %s %v %s %s, want %s %s %v %s %s", f.Subject, f.Indicator, f.Value, f.Unit, f.Approx, tc.subject, tc.indicator, tc.value, tc.unit, tc.approx)
+				if f.Subject != tc.subject || f.Indicator != tc.indicator || f.ValueOr(-1) != tc.value || f.Unit != tc.unit || f.Approx != tc.approx {
+					t.Errorf("got %s %s %v %s %s, want %s %s %v %s %s", f.Subject, f.Indicator, f.ValueOr(-1), f.Unit, f.Approx, tc.subject, tc.indicator, tc.value, tc.unit, tc.approx)
 				}
 				return
 			}

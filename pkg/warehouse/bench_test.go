@@ -27,7 +27,7 @@ func templateBatch(seed, n, factsEach, days int) []article.Extracted {
 		for j := range a.Facts {
 			f := tmpl.Facts[j%len(tmpl.Facts)]
 			f.ID = article.FactID(a.ID, f.Evidence.Start, f.Evidence.End, j)
-			f.Value = float64(i*factsEach + j)
+			f.Value = article.Num(float64(i*factsEach + j))
 			f.Period.Start = day.AddDate(0, -1, 0).Format("2006-01-02")
 			f.Period.End = day.Format("2006-01-02")
 			a.Facts[j] = f

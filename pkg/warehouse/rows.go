@@ -147,8 +147,9 @@ func factRow(f *article.Fact, e *article.Extracted, published, ingested time.Tim
 	if f.ID == "" {
 		return nil, errors.New("fact has no id")
 	}
-	if math.IsNaN(f.Value) || math.IsInf(f.Value, 0) {
-		return nil, fmt.Errorf("value %v is not a number", f.Value)
+	value := f.ValueOr(0)
+	if math.IsNaN(value) || math.IsInf(value, 0) {
+		return nil, fmt.Errorf("value %v is not a number", value)
 	}
 	var hasChange uint8
 	var ch article.Change
@@ -178,7 +179,7 @@ func factRow(f *article.Fact, e *article.Extracted, published, ingested time.Tim
 	}
 	r := f.Region
 	return []any{
-		f.ID, e.ID, f.Subject, f.Indicator, f.Category, f.Value, f.Unit, f.Approx,
+		f.ID, e.ID, f.Subject, f.Indicator, f.Category, value, f.Unit, f.Approx,
 		hasChange, ch.Basis, ch.Direction, ch.Value, ch.Unit,
 		f.Period.Text, start, end,
 		r.Text, r.Name, r.Code, r.Level, r.Province,

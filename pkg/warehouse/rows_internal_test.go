@@ -18,7 +18,7 @@ func validArticle() article.Extracted {
 	return article.Extracted{
 		Clean: article.Clean{ID: "a-0", RawID: "a", Source: "乌海公安", Published: "2024-06-12", Body: "全市共立案131起。"},
 		Facts: []article.Fact{{
-			ID: "a-0:5-9", Indicator: "立案", Value: 131, Unit: "起",
+			ID: "a-0:5-9", Indicator: "立案", Value: article.Num(131), Unit: "起",
 			Period:   article.Period{Text: "1-5月", Start: "2024-01-01", End: "2024-05-31"},
 			Evidence: article.Evidence{Sentence: "全市共立案131起。", Start: 5, End: 9, Text: "131起"},
 		}},
@@ -39,7 +39,7 @@ func TestToRowsRefusesBadData(t *testing.T) {
 		{name: "published after 2105", modify: func(e *article.Extracted) { e.Published = "2207-01-01" }},
 		{name: "malformed period start", modify: func(e *article.Extracted) { e.Facts[0].Period.Start = "2024-1-1" }},
 		{name: "negative evidence offset", modify: func(e *article.Extracted) { e.Facts[0].Evidence.Start = -1 }},
-		{name: "value NaN", modify: func(e *article.Extracted) { e.Facts[0].Value = math.NaN() }},
+		{name: "value NaN", modify: func(e *article.Extracted) { e.Facts[0].Value = article.Num(math.NaN()) }},
 		{name: "change infinite", modify: func(e *article.Extracted) {
 			e.Facts[0].Change = &article.Change{Basis: "同比", Value: math.Inf(-1)}
 		}},

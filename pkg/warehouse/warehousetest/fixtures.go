@@ -88,12 +88,12 @@ func Batch() []article.Extracted {
 		regionWuhai)
 	jan, may := "2024-01-01", "2024-05-31"
 	wuhai.Facts = []article.Fact{
-		fact(&wuhai, 0, "131起", article.Fact{Subject: "盗抢骗案件", Indicator: "立案", Category: "theft-robbery-fraud", Value: 131, Unit: "起",
+		fact(&wuhai, 0, "131起", article.Fact{Subject: "盗抢骗案件", Indicator: "立案", Category: "theft-robbery-fraud", Value: article.Num(131), Unit: "起",
 			Change: &article.Change{Basis: "同比", Direction: "down", Value: -68.05, Unit: "%"},
 			Period: article.Period{Text: "1-5月", Start: jan, End: may}, Region: regionWuhai, Org: "乌海市公安局"}),
-		fact(&wuhai, 0, "85.5%", article.Fact{Subject: "盗抢骗案件", Indicator: "破案率", Category: "theft-robbery-fraud", Value: 85.5, Unit: "%",
+		fact(&wuhai, 0, "85.5%", article.Fact{Subject: "盗抢骗案件", Indicator: "破案率", Category: "theft-robbery-fraud", Value: article.Num(85.5), Unit: "%",
 			Period: article.Period{Text: "1-5月", Start: jan, End: may}, Region: regionWuhai, Org: "乌海市公安局"}),
-		fact(&wuhai, 0, "56人", article.Fact{Subject: "犯罪嫌疑人", Indicator: "抓获", Category: "theft-robbery-fraud", Value: 56, Unit: "人",
+		fact(&wuhai, 0, "56人", article.Fact{Subject: "犯罪嫌疑人", Indicator: "抓获", Category: "theft-robbery-fraud", Value: article.Num(56), Unit: "人",
 			Period: article.Period{Text: "1-5月", Start: jan, End: may}, Region: regionWuhai, Org: "乌海市公安局"}),
 	}
 	wuhai.Entities = []article.Entity{
@@ -105,10 +105,10 @@ func Batch() []article.Extracted {
 		"乌海讯 1-5月，乌海市共立案盗抢骗案件131起，同比下降68.05%，破案率达到85.5%。",
 		regionWuhai)
 	reprint.Facts = []article.Fact{
-		fact(&reprint, 0, "131起", article.Fact{Subject: "盗抢骗案件", Indicator: "立案", Category: "theft-robbery-fraud", Value: 131, Unit: "起",
+		fact(&reprint, 0, "131起", article.Fact{Subject: "盗抢骗案件", Indicator: "立案", Category: "theft-robbery-fraud", Value: article.Num(131), Unit: "起",
 			Change: &article.Change{Basis: "同比", Direction: "down", Value: -68.05, Unit: "%"},
 			Period: article.Period{Text: "1-5月", Start: jan, End: may}, Region: regionWuhai}),
-		fact(&reprint, 0, "85.5%", article.Fact{Subject: "盗抢骗案件", Indicator: "破案率", Category: "theft-robbery-fraud", Value: 85.5, Unit: "%",
+		fact(&reprint, 0, "85.5%", article.Fact{Subject: "盗抢骗案件", Indicator: "破案率", Category: "theft-robbery-fraud", Value: article.Num(85.5), Unit: "%",
 			Period: article.Period{Text: "1-5月", Start: jan, End: may}, Region: regionWuhai}),
 	}
 
@@ -117,9 +117,9 @@ func Batch() []article.Extracted {
 		"本报讯 1-5月，全市共立案盗抢骗案件410起，破案率为80%。",
 		regionWuhai)
 	lastYear.Facts = []article.Fact{
-		fact(&lastYear, 0, "410起", article.Fact{Subject: "盗抢骗案件", Indicator: "立案", Category: "theft-robbery-fraud", Value: 410, Unit: "起",
+		fact(&lastYear, 0, "410起", article.Fact{Subject: "盗抢骗案件", Indicator: "立案", Category: "theft-robbery-fraud", Value: article.Num(410), Unit: "起",
 			Period: article.Period{Text: "1-5月", Start: "2023-01-01", End: "2023-05-31"}, Region: regionWuhai, Org: "乌海市公安局"}),
-		fact(&lastYear, 0, "80%", article.Fact{Subject: "盗抢骗案件", Indicator: "破案率", Category: "theft-robbery-fraud", Value: 80, Unit: "%",
+		fact(&lastYear, 0, "80%", article.Fact{Subject: "盗抢骗案件", Indicator: "破案率", Category: "theft-robbery-fraud", Value: article.Num(80), Unit: "%",
 			Period: article.Period{Text: "1-5月", Start: "2023-01-01", End: "2023-05-31"}, Region: regionWuhai, Org: "乌海市公安局"}),
 	}
 
@@ -128,11 +128,11 @@ func Batch() []article.Extracted {
 		"本报讯 5月，海勃湾分局共破获电信网络诈骗案件12起，抓获犯罪嫌疑人20人，为群众挽回经济损失35.6万元。",
 		regionHaibowan)
 	haibowan.Facts = []article.Fact{
-		fact(&haibowan, 0, "12起", article.Fact{Subject: "电信网络诈骗案件", Indicator: "破获", Category: "telecom-fraud", Value: 12, Unit: "起",
+		fact(&haibowan, 0, "12起", article.Fact{Subject: "电信网络诈骗案件", Indicator: "破获", Category: "telecom-fraud", Value: article.Num(12), Unit: "起",
 			Period: article.Period{Text: "5月", Start: "2024-05-01", End: may}, Region: regionHaibowan, Org: "乌海市公安局海勃湾分局"}),
-		fact(&haibowan, 0, "20人", article.Fact{Subject: "犯罪嫌疑人", Indicator: "抓获", Category: "telecom-fraud", Value: 20, Unit: "人",
+		fact(&haibowan, 0, "20人", article.Fact{Subject: "犯罪嫌疑人", Indicator: "抓获", Category: "telecom-fraud", Value: article.Num(20), Unit: "人",
 			Period: article.Period{Text: "5月", Start: "2024-05-01", End: may}, Region: regionHaibowan, Org: "乌海市公安局海勃湾分局"}),
-		fact(&haibowan, 0, "35.6万元", article.Fact{Subject: "经济损失", Indicator: "挽回", Category: "telecom-fraud", Value: 356000, Unit: "元",
+		fact(&haibowan, 0, "35.6万元", article.Fact{Subject: "经济损失", Indicator: "挽回", Category: "telecom-fraud", Value: article.Num(356000), Unit: "元",
 			Period: article.Period{Text: "5月", Start: "2024-05-01", End: may}, Region: regionHaibowan, Org: "乌海市公安局海勃湾分局"}),
 	}
 	haibowan.Entities = []article.Entity{
@@ -145,9 +145,9 @@ func Batch() []article.Extracted {
 		regionWuda)
 	wuda.IncidentType = "traffic-accident"
 	wuda.Facts = []article.Fact{
-		fact(&wuda, 0, "3起", article.Fact{Subject: "道路交通事故", Indicator: "发生", Category: "traffic-accident", Value: 3, Unit: "起",
+		fact(&wuda, 0, "3起", article.Fact{Subject: "道路交通事故", Indicator: "发生", Category: "traffic-accident", Value: article.Num(3), Unit: "起",
 			Period: article.Period{Text: "5月", Start: "2024-05-01", End: may}, Region: regionWuda}),
-		fact(&wuda, 0, "2人", article.Fact{Subject: "道路交通事故", Indicator: "死亡", Category: "traffic-accident", Value: 2, Unit: "人",
+		fact(&wuda, 0, "2人", article.Fact{Subject: "道路交通事故", Indicator: "死亡", Category: "traffic-accident", Value: article.Num(2), Unit: "人",
 			Period: article.Period{Text: "5月", Start: "2024-05-01", End: may}, Region: regionWuda}),
 	}
 	wuda.Entities = []article.Entity{
@@ -160,9 +160,9 @@ func Batch() []article.Extracted {
 		"本报讯 1-5月，呼和浩特市共立案盗抢骗案件300起，破案率为78.2%。",
 		regionHohhot)
 	hohhot.Facts = []article.Fact{
-		fact(&hohhot, 0, "300起", article.Fact{Subject: "盗抢骗案件", Indicator: "立案", Category: "theft-robbery-fraud", Value: 300, Unit: "起",
+		fact(&hohhot, 0, "300起", article.Fact{Subject: "盗抢骗案件", Indicator: "立案", Category: "theft-robbery-fraud", Value: article.Num(300), Unit: "起",
 			Period: article.Period{Text: "1-5月", Start: jan, End: may}, Region: regionHohhot}),
-		fact(&hohhot, 0, "78.2%", article.Fact{Subject: "盗抢骗案件", Indicator: "破案率", Category: "theft-robbery-fraud", Value: 78.2, Unit: "%",
+		fact(&hohhot, 0, "78.2%", article.Fact{Subject: "盗抢骗案件", Indicator: "破案率", Category: "theft-robbery-fraud", Value: article.Num(78.2), Unit: "%",
 			Period: article.Period{Text: "1-5月", Start: jan, End: may}, Region: regionHohhot}),
 	}
 
@@ -184,8 +184,8 @@ func Reextract(batch []article.Extracted) article.Extracted {
 	e := batch[0]
 	e.Extractor = "1.1.0"
 	e.Facts = []article.Fact{batch[0].Facts[0], batch[0].Facts[2]}
-	e.Facts[1].Value = 57
-	e.Facts = append(e.Facts, fact(&e, 0, "68.05%", article.Fact{Subject: "盗抢骗案件", Indicator: "立案同比", Category: "theft-robbery-fraud", Value: -68.05, Unit: "%",
+	e.Facts[1].Value = article.Num(57)
+	e.Facts = append(e.Facts, fact(&e, 0, "68.05%", article.Fact{Subject: "盗抢骗案件", Indicator: "立案同比", Category: "theft-robbery-fraud", Value: article.Num(-68.05), Unit: "%",
 		Period: article.Period{Text: "1-5月", Start: "2024-01-01", End: "2024-05-31"}, Region: regionWuhai}))
 	return e
 }
