@@ -149,7 +149,7 @@ func (c *Cleaner) CleanWithMap(raw article.Raw) (res Result, err error) {
 // paragraphs, body assembled with its offset map, quality measured.
 func (c *Cleaner) finish(raw article.Raw, pg page, d *draft, single bool) (article.Clean, OffsetMap, bool) {
 	a := article.Clean{
-		V: article.Version, RawID: raw.ID, Source: raw.Source, Outlet: raw.Outlet,
+		V: article.Version, RawID: raw.ID, Source: raw.Source,
 		RegionHint: raw.RegionHint, URI: raw.URI, FetchedAt: raw.FetchedAt,
 		Title: d.title, Subtitle: d.subtitle, Captions: d.captions,
 	}
@@ -161,16 +161,21 @@ func (c *Cleaner) finish(raw article.Raw, pg page, d *draft, single bool) (artic
 	}
 
 	paras, fm := takeFront(paras)
-	if a.Outlet == "" {
-		a.Outlet = fm.outlet
-	}
 	a.Dateline = fm.dateline
 	bylines = append(fm.leadBylines, bylines...)
 	bylines = append(bylines, fm.tailBylines...)
-	paras, note := takeTrailer(paras)
+	paras, note, source := takeTrailer(paras)
 	if note != "" && len(bylines) == 0 {
 		bylines = append(bylines, note)
 	}
+	if fm.author != "" && len(bylines) == 0 {
+		bylines = append(bylines, fm.author)
+	}
+	mention := ""
+	if len(paras) > 0 {
+		mention = mentionedOutlet(paras[len(paras)-1].t.String())
+	}
+	a.Outlet = pickOutlet(datelineOutlet(fm.dateline), fm.outlet, source, mention, raw.Outlet)
 
 	// Body: paragraphs separated by "\n", which the input did not contain as
 	// such (CRLF, blank lines, markup), so they map to no input position.
@@ -202,6 +207,11 @@ func (c *Cleaner) finish(raw article.Raw, pg page, d *draft, single bool) (artic
 	if a.Byline == "" && single {
 		a.Byline = tidyByline(pg.byline)
 	}
+	// A headline printed in plain text is the title unless the format
+	// itself gives one (a "#" heading, an article-txt header, a dump title).
+	if a.Title == "" && fm.title != "" && (plainText(raw.Format) || firstNonEmpty(raw.Meta["title"], pg.title) == "") {
+		a.Title, a.Subtitle = fm.title, firstNonEmpty(a.Subtitle, fm.subtitle)
+	}
 	if a.Title == "" && (single || raw.Meta["title"] != "") {
 		a.Title = firstNonEmpty(raw.Meta["title"], pg.title)
 	} else if single && raw.Meta["title"] != "" && raw.Format != article.FormatText {
@@ -211,9 +221,19 @@ func (c *Cleaner) finish(raw article.Raw, pg page, d *draft, single bool) (artic
 	a.Subtitle = normaliseLine(a.Subtitle)
 	a.Published = firstNonEmpty(parseDate(raw.Meta["published"]), parseDate(pg.published), fm.published,
 		urlDate(firstNonEmpty(raw.Meta["url"], pg.url, raw.URI)))
+	a.DatelineDate = datelineDate(a.Dateline, a.Published)
 	a.Quality.Edits = edits
 	c.assess(body.r, &a.Quality)
 	return a, OffsetMap{pos: body.p}, true
+}
+
+// plainText: formats read as plain text (unknown formats are).
+func plainText(format string) bool {
+	switch format {
+	case article.FormatHTML, article.FormatSogou, article.FormatArticleTxt:
+		return false
+	}
+	return true
 }
 
 // titleText is the article title as body text: from the input with its

@@ -8,36 +8,6 @@ import (
 	"unicode/utf8"
 )
 
-// dateline: "新华社北京6月12日电", "中广网唐山6月12日消息", "本报讯", "兴安讯"
-// at the start of a paragraph, followed by a separator or the byline.
-var datelineRe = regexp.MustCompile(`^((?:[\p{Han}A-Za-z]{1,12}?\d{1,2}月\d{1,2}日(?:电|消息|讯))|(?:[\p{Han}]{1,8}?讯))(?:[ 　:：，,]+|$|[（(\d]|记者|通讯员|据)`)
-
-// datelineAt returns the length in bytes of a dateline opening s, with its
-// trailing separators, or 0.
-func datelineAt(s string) int {
-	m := datelineRe.FindStringSubmatchIndex(s)
-	if m == nil {
-		return 0
-	}
-	end := m[3]
-	for end < len(s) {
-		r, n := utf8.DecodeRuneInString(s[end:])
-		if !strings.ContainsRune(" 　:：，,", r) {
-			break
-		}
-		end += n
-	}
-	return end
-}
-
-func datelineText(s string) string {
-	m := datelineRe.FindStringSubmatch(s)
-	if m == nil {
-		return ""
-	}
-	return m[1]
-}
-
 // dateRe finds a date with an optional time in the forms Chinese news uses:
 // 2008年04月05日 09:12, 2011-11-9 14:16:52, 2009/05/22, 2014年4月11日07:00.
 var dateRe = regexp.MustCompile(`(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?(?:\s*(?:星期|周)[一二三四五六日天])?(?:[\sT]*(\d{1,2})\s*[:：时点]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?`)
@@ -97,7 +67,7 @@ func daysIn(y, m int) int {
 }
 
 // reportLabels are the words a report-time line carries beside the date.
-var reportLabels = regexp.MustCompile(`发布时间|更新时间|时间|来源|日期|星期[一二三四五六日天]|左右|[\s:：|｜/]`)
+var reportLabels = regexp.MustCompile(`发布时间|更新时间|时间|来源|日期|作者|责任编辑|编辑|责编|星期[一二三四五六日天]|左右|[\s:：|｜/]`)
 
 // reportLine: a short line that is a report time, possibly with the outlet's
 // name ("嘉兴在线新闻网 2013年07月13日 13:41:01", "... 来源： 宁夏日报").
@@ -119,12 +89,12 @@ func reportLine(s string) bool {
 // reportOutlet is the outlet a report line names: after "来源", else before
 // the date.
 func reportOutlet(s string) string {
-	if i := strings.Index(s, "来源"); i >= 0 {
-		return strings.Trim(s[i+len("来源"):], " :：")
+	if strings.Contains(s, "来源") {
+		return sourceOf(s)
 	}
 	loc := dateRe.FindStringIndex(s)
-	if loc == nil {
-		return ""
+	if loc == nil || strings.Contains(s[:loc[0]], "作者") || strings.Contains(s[:loc[0]], "编辑") {
+		return "" // a name before the date is a person's, not the outlet's
 	}
 	pre := strings.TrimSpace(reportLabels.ReplaceAllString(s[:loc[0]], " "))
 	if f := strings.Fields(pre); len(f) > 0 {

@@ -1,0 +1,120 @@
+package clean
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Datelines open a news text and name who filed it, from where and when:
+//
+//	dated:  新华社北京3月2日电, 本报北京1月9日讯, 今视网3月12日南昌讯, 据新华网4月1日信息
+//	source: 据新华社电, 央视网消息, 据新华网报道 (an outlet's name, then 电/消息/信息/报道)
+//	named:  本报讯, 兴安讯, 厦门网-厦门日报讯, 沈阳晚报、沈阳网讯
+//
+// Each must be followed by a separator, a bracket, a digit or a byline word,
+// so that a sentence that happens to start the same way is not taken.
+var (
+	datelineDated   = regexp.MustCompile(`^(据?[\p{Han}A-Za-z\-－—、]{1,14}?(\d{1,2})月(\d{1,2})日(\p{Han}{0,4}?)(?:电|讯|消息|信息))`)
+	followsDateline = regexp.MustCompile(`^` + datelineFollow)
+	datelineSource  = regexp.MustCompile(`^(据?([\p{Han}A-Za-z]{1,10}?` + outletSuffix + `)(?:电|消息|信息|报道))` + datelineFollow)
+	datelineNamed   = regexp.MustCompile(`^(\p{Han}[\p{Han}\-－—、]{0,12}?讯)` + datelineFollow)
+)
+
+const datelineFollow = `(?:[ :：，,]|$|[（(\d]|记者|通讯员|据)`
+
+// timeWords in what precedes a date mean the date is part of a sentence
+// ("今年6月5日电话报警"), not a dateline.
+var timeWords = regexp.MustCompile(`[年月日至到从自]|截止|截至|于`)
+
+// notDatelineEnds: words ending in 讯 that are not a dateline (经审讯, 通讯, 资讯).
+const notDatelineEnds = "审通资传提侦质问喜简"
+
+// matchDateline returns the dateline opening s and the length in bytes it
+// takes with its trailing separators; "" and 0 when s opens with none.
+func matchDateline(s string) (string, int) {
+	text, end := "", 0
+	if m := datelineDated.FindStringSubmatchIndex(s); m != nil {
+		prefix := strings.TrimPrefix(s[m[2]:m[4]], "据")
+		place := s[m[8]:m[9]]
+		// A place after the date (今视网3月12日南昌讯) needs an outlet before
+		// it; a time word before the date means a sentence. The text may
+		// run on without a separator after an outlet's dateline
+		// (新华网北京5月12日电中国地震局…).
+		outlet := outletRe.MatchString(prefix)
+		follows := followsDateline.MatchString(s[m[3]:]) || outlet && place == ""
+		if !timeWords.MatchString(prefix) && (place == "" || outlet) && follows {
+			text, end = s[m[2]:m[3]], m[3]
+		}
+	}
+	if text == "" {
+		if m := datelineSource.FindStringSubmatchIndex(s); m != nil && wholeOutlet(s[m[4]:m[5]]) {
+			text, end = s[m[2]:m[3]], m[3]
+		}
+	}
+	if text == "" {
+		if m := datelineNamed.FindStringSubmatchIndex(s); m != nil {
+			name := strings.TrimSuffix(s[m[2]:m[3]], "讯")
+			last, _ := utf8.DecodeLastRuneInString(name)
+			if name != "" && isHan(last) && !strings.ContainsRune(notDatelineEnds, last) {
+				text, end = s[m[2]:m[3]], m[3]
+			}
+		}
+	}
+	if text == "" {
+		return "", 0
+	}
+	for end < len(s) {
+		r, n := utf8.DecodeRuneInString(s[end:])
+		if !strings.ContainsRune(" 　:：，,", r) {
+			break
+		}
+		end += n
+	}
+	return text, end
+}
+
+// datelineAt returns the length in bytes of a dateline opening s, with its
+// trailing separators, or 0.
+func datelineAt(s string) int {
+	_, n := matchDateline(s)
+	return n
+}
+
+func datelineText(s string) string {
+	t, _ := matchDateline(s)
+	return t
+}
+
+// monthDay reads the day a dateline names.
+var monthDay = regexp.MustCompile(`(\d{1,2})月(\d{1,2})日`)
+
+// datelineDate is the day a dateline names as YYYY-MM-DD, its year taken
+// from the published date: the year before when the day would fall more
+// than a week after publication (a 12月31日 dateline published in January).
+func datelineDate(dateline, published string) string {
+	m := monthDay.FindStringSubmatch(dateline)
+	if m == nil || len(published) < 10 {
+		return ""
+	}
+	pub, err := time.Parse("2006-01-02", published[:10])
+	if err != nil {
+		return ""
+	}
+	mo, _ := strconv.Atoi(m[1])
+	d, _ := strconv.Atoi(m[2])
+	y := pub.Year()
+	if mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
+		return ""
+	}
+	if time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC).After(pub.AddDate(0, 0, 7)) {
+		y--
+		if d > daysIn(y, mo) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, mo, d)
+}
