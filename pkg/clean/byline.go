@@ -1,6 +1,7 @@
 package clean
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -18,6 +19,11 @@ var bylineRoles = []string{"本报记者", "特约记者", "见习记者", "摄�
 // bracket of other words is not taken for authors. ok is false when s is
 // not a byline.
 func parseByline(s string) (string, bool) {
+	// "通讯员 王金虎报道", "记者 张三摄": the verb is not part of the name.
+	s = strings.TrimSpace(s)
+	for _, verb := range []string{"报道", "报导", "摄"} {
+		s = strings.TrimSuffix(s, verb)
+	}
 	r := []rune(strings.TrimSpace(s))
 	if len(r) == 0 || len(r) > 40 {
 		return "", false
@@ -31,6 +37,15 @@ func parseByline(s string) (string, bool) {
 			return true
 		}
 		afterRole := len(out) > 0 && isRole(out[len(out)-1])
+		// An outlet's name before the role (海峡都市报记者 吴臻) is kept as
+		// printed; a run mixing one with names is not split.
+		if wholeOutlet(string(run)) {
+			out = append(out, string(run))
+			return true
+		}
+		if outletWord.MatchString(string(run)) {
+			return false
+		}
 		ns := splitNames(run)
 		if ns == nil {
 			return false
@@ -127,10 +142,7 @@ func splitNames(run []rune) []string {
 			if !rest.ok {
 				continue
 			}
-			score := rest.score - 1
-			if startsWithSurname(run[i:]) {
-				score += 2
-			}
+			score := rest.score - 2 + surnameWeight(run[i:])
 			c := choice{score: score, parts: rest.parts + 1, next: i + l, ok: true}
 			if !best[i].ok || c.score > best[i].score || c.score == best[i].score && c.parts < best[i].parts {
 				best[i] = c
@@ -147,6 +159,28 @@ func splitNames(run []rune) []string {
 	return out
 }
 
+// outletWord: a run holding one is an outlet's name, not a person's.
+var outletWord = regexp.MustCompile(outletSuffix)
+
+// surnameWeight scores how likely r starts with a surname: a common one
+// (the first hundred of surnames, by frequency) more than a rarer one.
+func surnameWeight(r []rune) int {
+	if compoundSurname(r) {
+		return 4
+	}
+	if len(r) == 0 {
+		return 0
+	}
+	i := strings.IndexRune(surnames, r[0])
+	switch {
+	case i < 0:
+		return 0
+	case utf8.RuneCountInString(surnames[:i]) < 100:
+		return 4
+	}
+	return 3
+}
+
 func startsWithSurname(r []rune) bool {
 	return len(r) > 0 && (strings.ContainsRune(surnames, r[0]) || compoundSurname(r))
 }
@@ -156,7 +190,7 @@ func compoundSurname(r []rune) bool {
 }
 
 // surnames are the common Chinese single-character surnames (the few
-// hundred that cover nearly all of the population).
+// hundred that cover nearly all of the population), most frequent first.
 const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阎昝"
 
 // compoundSurnames are the two-character surnames still in use.

@@ -20,8 +20,11 @@ import (
 var (
 	datelineDated   = regexp.MustCompile(`^(据?[\p{Han}A-Za-z\-－—、]{1,14}?(\d{1,2})月(\d{1,2})日(\p{Han}{0,4}?)(?:电|讯|消息|信息))`)
 	followsDateline = regexp.MustCompile(`^` + datelineFollow)
-	datelineSource  = regexp.MustCompile(`^(据?([\p{Han}A-Za-z]{1,10}?` + outletSuffix + `)(?:电|消息|信息|报道))` + datelineFollow)
-	datelineNamed   = regexp.MustCompile(`^(\p{Han}[\p{Han}\-－—、]{0,12}?讯)` + datelineFollow)
+	datelineSource  = regexp.MustCompile(`^((据?)([\p{Han}A-Za-z]{1,10}?` + outletSuffix + `)(电|消息|信息|报道))` + datelineFollow)
+	// "据新华社报道，…" opens a sentence: with 据 and no date, only 电 or a
+	// colon or bracket after the words makes a dateline.
+	attributionFollow = regexp.MustCompile(`^[ ]*[:：（(]`)
+	datelineNamed     = regexp.MustCompile(`^(\p{Han}[\p{Han}\-－—、]{0,12}?讯)` + datelineFollow)
 )
 
 const datelineFollow = `(?:[ :：，,]|$|[（(\d]|记者|通讯员|据)`
@@ -51,8 +54,12 @@ func matchDateline(s string) (string, int) {
 		}
 	}
 	if text == "" {
-		if m := datelineSource.FindStringSubmatchIndex(s); m != nil && wholeOutlet(s[m[4]:m[5]]) {
-			text, end = s[m[2]:m[3]], m[3]
+		m := datelineSource.FindStringSubmatchIndex(s)
+		if m != nil && wholeOutlet(s[m[6]:m[7]]) {
+			attribution := m[5] > m[4] && s[m[8]:m[9]] != "电"
+			if !attribution || attributionFollow.MatchString(s[m[3]:]) {
+				text, end = s[m[2]:m[3]], m[3]
+			}
 		}
 	}
 	if text == "" {

@@ -115,10 +115,10 @@ func takeOpening(t tstr, fm *frontMatter) (tstr, bool) {
 	took, afterDateline := false, false
 	for n := 0; n < 3; n++ {
 		s := t.String()
+		// A second dateline right after the first (a reprint's) is kept
+		// with it: cleaning the body again must find nothing more to take.
 		if d, b := matchDateline(s); b > 0 {
-			if fm.dateline == "" {
-				fm.dateline = d
-			}
+			fm.dateline = strings.TrimSpace(fm.dateline + " " + d)
 			t = t.slice(runeIndex(t, b), t.len()).trim()
 			took, afterDateline = true, true
 			continue

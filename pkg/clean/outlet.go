@@ -35,10 +35,21 @@ func outletName(s string) string {
 	return s[:end]
 }
 
+// ourOutlet: 本报, 本网, 本台 name the publishing outlet itself, whose name
+// only the source's configuration knows.
+func ourOutlet(s string) string {
+	for _, w := range []string{"本报", "本网", "本台"} {
+		if strings.HasPrefix(s, w) {
+			return w
+		}
+	}
+	return ""
+}
+
 // wholeOutlet: s, without a leading 据, is one outlet's name and nothing else.
 func wholeOutlet(s string) bool {
 	s = strings.TrimPrefix(s, "据")
-	return s != "" && outletName(s) == s
+	return utf8.RuneCountInString(s) >= 3 && outletName(s) == s
 }
 
 // datelineOutlet is the outlet a dateline names: "新华社" of
@@ -57,11 +68,11 @@ func datelineOutlet(d string) string {
 	}
 	var names []string
 	for _, part := range outletSeps.Split(d, -1) {
-		if strings.HasPrefix(part, "本报") {
-			names = append(names, "本报")
+		if ours := ourOutlet(part); ours != "" {
+			names = append(names, ours)
 			continue
 		}
-		if n := outletName(part); n != "" {
+		if n := outletName(part); utf8.RuneCountInString(n) >= 3 {
 			names = append(names, n)
 		}
 	}
@@ -118,7 +129,7 @@ func sourceOf(s string) string {
 // attribution, then the source's configured outlet. "本报" (our paper) is
 // the configured outlet when there is one; nothing is guessed.
 func pickOutlet(dateline, reportLine, note, mention, configured string) string {
-	if dateline == "本报" {
+	if ourOutlet(dateline) != "" {
 		dateline = configured
 	}
 	return firstNonEmpty(dateline, reportLine, note, mention, configured)
