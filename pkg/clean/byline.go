@@ -3,6 +3,7 @@ package clean
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -70,7 +71,7 @@ func parseByline(s string) (string, bool) {
 			continue
 		}
 		switch c := r[i]; {
-		case c == ' ' || c == '、' || c == '，' || c == ',' || c == '/' || c == ':' || c == '：':
+		case unicode.IsSpace(c) || c == '、' || c == '，' || c == ',' || c == '/' || c == ':' || c == '：':
 			if !flush() {
 				return "", false
 			}
@@ -85,6 +86,9 @@ func parseByline(s string) (string, bool) {
 		return "", false
 	}
 	if roles == 0 {
+		if strings.ContainsAny(string(r), institutionChars) {
+			return "", false // (国家统计局): an institution, not authors
+		}
 		for _, n := range out {
 			if !startsWithSurname([]rune(n)) {
 				return "", false
@@ -93,6 +97,10 @@ func parseByline(s string) (string, bool) {
 	}
 	return strings.Join(out, " "), true
 }
+
+// institutionChars end the names of bodies (公安局, 交警支队, 卫生厅), which
+// brackets after a dateline hold more often than authors without a role.
+const institutionChars = "局厅部委院所队办处站司府会社"
 
 func roleOpening(r []rune) string {
 	for _, w := range bylineRoles {
