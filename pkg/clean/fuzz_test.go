@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/casewire/casewire/pkg/article"
@@ -21,6 +23,9 @@ func fuzzSeeds() [][]byte {
 		[]byte("<doc>\n<url>http://news.sohu.com/20120612/n1.shtml</url>\n<contenttitle>标题</contenttitle>\n<content>南都讯　记者刘凡　周昌和　继推出日票后，深圳将设ＶＩＰ车厢。</content>\n</doc>"),
 		{0xb9, 0xab, 0xb0, 0xb2, 0xbb, 0xfa, 0xb9, 0xd8, 0x3f, 0xa3, 0xbb, 0xff},
 		[]byte("\ufeff\u200b\x00\r\r\n\u3000"),
+		[]byte("全市上半年刑事警情下降\n——副题\n2024年7月2日 来源：北疆日报 作者：李明\n本报讯（记者王利通讯员郭如亮刘丽叶）今年上半年，警情下降。\n2024年6月，全市开展专项行动。"),
+		[]byte("2004年9月4日\n导语一句。\n\n新华网莫斯科9月4日电（记者张金海）：人质事件结束。据新华社报道，伤亡统计中。据草原电视台综合"),
+		[]byte("标题一\n2024年4月2日\n标题二\n2024年7月2日\n厦门网-厦门日报讯(李映民李获)正文。"),
 	}
 }
 
@@ -146,4 +151,69 @@ func TestIdempotentCorpus(t *testing.T) {
 			checkIdempotent(t, c, a.Body)
 		}
 	}
+}
+
+// FuzzByline checks the byline reader on any text: no panic, valid UTF-8
+// out, and nothing lost or invented: a byline read is the input's
+// characters in order, less separators and a closing 报道/报导/摄.
+func FuzzByline(f *testing.F) {
+	for _, s := range []string{"记者王利通讯员郭如亮刘丽叶", "张飞记者良保实习生夏娅", "李映民李获", "记者 张扬 通讯员 殷莉红、刘永慧", "通讯员 王金虎报道", "国家统计局", "北疆晚报记者李明", "文/图 赵明"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, ok := parseByline(in)
+		if !ok {
+			if got != "" {
+				t.Fatalf("not a byline but got %q", got)
+			}
+			return
+		}
+		if !utf8.ValidString(got) {
+			t.Fatalf("invalid UTF-8: %q", got)
+		}
+		keep := func(s string) string {
+			return strings.Map(func(r rune) rune {
+				if unicode.IsSpace(r) || strings.ContainsRune("、，,/:：", r) {
+					return -1
+				}
+				return r
+			}, s)
+		}
+		want := strings.TrimSpace(in)
+		for _, verb := range []string{"报道", "报导", "摄"} {
+			want = strings.TrimSuffix(want, verb)
+		}
+		if keep(got) != keep(want) {
+			t.Fatalf("parseByline(%q) = %q: characters lost or added", in, got)
+		}
+	})
+}
+
+// FuzzDateline checks the dateline reader on any text: no panic; a
+// dateline found opens the text, its length stays inside it, its outlet
+// is part of it (or 本报/本网/本台) and its day, if any, is a real date.
+func FuzzDateline(f *testing.F) {
+	for _, s := range []string{"新华社北京3月2日电 公安部通报。", "本报讯（记者 李明）", "据新华社电，", "厦门网-厦门日报讯(", "北疆网5月6日哈密讯 ", "经审讯，", "据北疆晚报报道，", "今视网3月12日南昌讯"} {
+		f.Add(s, "2014-03-03")
+	}
+	f.Fuzz(func(t *testing.T, s, published string) {
+		text, n := matchDateline(s)
+		if n == 0 {
+			if text != "" {
+				t.Fatalf("text %q without a length", text)
+			}
+			return
+		}
+		if n > len(s) || !strings.HasPrefix(s, text) || !utf8.ValidString(text) {
+			t.Fatalf("matchDateline(%q) = %q, %d", s, text, n)
+		}
+		if o := datelineOutlet(text); o != "" && !strings.Contains(text, o) {
+			t.Fatalf("outlet %q not in dateline %q", o, text)
+		}
+		if d := datelineDate(text, published); d != "" {
+			if _, err := time.Parse("2006-01-02", d); err != nil {
+				t.Fatalf("dateline date %q: %v", d, err)
+			}
+		}
+	})
 }
