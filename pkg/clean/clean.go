@@ -6,7 +6,9 @@
 // kind of whitespace, no zero-width or control characters), repairs print
 // layout (a page split into its articles, sections, photo captions out of
 // the text, words broken across columns joined again), reads the metadata
-// (title, byline, dateline, published date) and measures the text's quality.
+// as the page prints it (a plain-text headline over its date line, title,
+// byline, dateline and its day, published date, outlet) and measures the
+// text's quality.
 //
 // Clean is deterministic and never panics; an input without text is an error.
 package clean

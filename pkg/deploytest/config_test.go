@@ -70,7 +70,7 @@ func exampleConfig(t *testing.T) []byte {
 // TestExampleConfig.
 var sourceKeys = map[string][2]string{
 	"name":          {"乌海公安", "required: part of every article id"},
-	"outlet":        {"乌海市公安局", "publisher, when the source knows it"},
+	"outlet":        {"乌海市公安局", "publisher; fills outlet when the text names none, and 本报讯"},
 	"region":        {"乌海市", "default region, a hint for place names"},
 	"charset":       {"gbk", "declared encoding of local files"},
 	"paths":         {"[/feed/wuhai]", `files, folders (watched), dumps; "-" is stdin`},
