@@ -25,6 +25,25 @@ func takeFront(paras []item) ([]item, frontMatter) {
 	n := frontLines(paras, &fm)
 	paras = paras[n:]
 	fm.dropped += n
+	if fm.title == "" && headlineOverDateline(paras) {
+		fm.title = paras[0].t.String()
+		paras = paras[1:]
+		fm.dropped++
+		n++
+	}
+	// A line holding only a dateline or a byline ("记者 李明 通讯员 王方")
+	// leaves the text; the paragraph after it may hold the rest.
+	for k := 0; k < 2 && len(paras) > 1; k++ {
+		probe := fm
+		probe.leadBylines = append([]string(nil), fm.leadBylines...)
+		if rest, took := takeOpening(paras[0].t, &probe); !took || rest.len() > 0 {
+			break
+		}
+		fm = probe
+		paras = paras[1:]
+		fm.dropped++
+		n++
+	}
 	if len(paras) == 0 {
 		return paras, fm
 	}
@@ -84,6 +103,22 @@ func frontLines(paras []item, fm *frontMatter) int {
 		fm.subtitle = paras[i+1].t.String()
 	}
 	return reportLines(paras, i+h, fm)
+}
+
+// headlineOverDateline: a headline-shaped line right over a paragraph that
+// opens with a dateline ("兴安盟交警整治酒驾\n本报讯（记者…）…") is the
+// headline, unless what the dateline leaves would read the same way again.
+func headlineOverDateline(paras []item) bool {
+	if len(paras) < 2 || !headlineShape(paras[0]) || datelineAt(paras[1].t.String()) == 0 {
+		return false
+	}
+	var probe frontMatter
+	rest, _ := takeOpening(paras[1].t, &probe)
+	if rest.len() == 0 {
+		return false
+	}
+	again := item{kind: kindPara, t: rest}
+	return !(headlineShape(again) && len(paras) > 2 && datelineAt(paras[2].t.String()) > 0)
 }
 
 // reportLines reads the report-time lines from paras[i] on and returns the

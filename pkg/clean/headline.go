@@ -25,13 +25,18 @@ func headlineAt(paras []item) int {
 // is neither a date line, a dateline nor a byline.
 func headlineShape(it item) bool {
 	t := it.t
-	if it.kind != kindPara || t.len() < 4 || t.len() > 60 {
+	if it.kind != kindPara || t.len() < 4 || t.len() > 40 {
 		return false
 	}
 	if strings.ContainsRune("。，,；;、：:", t.last()) {
 		return false
 	}
 	s := t.String()
+	// A line with an address or a full stop inside is page furniture or
+	// a sentence, not a headline.
+	if strings.Contains(s, "http") || strings.Contains(s, "www.") || strings.ContainsAny(s, "。；;") {
+		return false
+	}
 	if reportLine(s) || datelineAt(s) > 0 || roleAt(t.r, 0) != "" {
 		return false
 	}

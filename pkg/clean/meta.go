@@ -100,6 +100,12 @@ func reportOutlet(s string) string {
 	if f := strings.Fields(pre); len(f) > 0 {
 		return f[0]
 	}
+	// After the date only an outlet's name is taken ("2023-08-15 兴安日报"):
+	// other words there may be anything.
+	post := strings.TrimSpace(reportLabels.ReplaceAllString(s[loc[1]:], " "))
+	if f := strings.Fields(post); len(f) > 0 && wholeOutlet(f[0]) {
+		return f[0]
+	}
 	return ""
 }
 
