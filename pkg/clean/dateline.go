@@ -22,7 +22,8 @@ var (
 	followsDateline = regexp.MustCompile(`^` + datelineFollow)
 	datelineSource  = regexp.MustCompile(`^((据?)([\p{Han}A-Za-z]{1,10}?` + outletSuffix + `)(电|消息|信息|报道))` + datelineFollow)
 	// "据新华社报道，…" opens a sentence: with 据 and no date, only 电 or a
-	// colon or bracket after the words makes a dateline.
+	// colon or bracket after the words makes a dateline (or its place, see
+	// readDateline).
 	attributionFollow = regexp.MustCompile(`^[ ]*[:：（(]`)
 	datelineNamed     = regexp.MustCompile(`^(\p{Han}[\p{Han}\-－—、]{0,12}?讯)` + datelineFollow)
 )
@@ -39,6 +40,13 @@ const notDatelineEnds = "审通资传提侦质问喜简"
 // matchDateline returns the dateline opening s and the length in bytes it
 // takes with its trailing separators; "" and 0 when s opens with none.
 func matchDateline(s string) (string, int) {
+	return readDateline(s, false)
+}
+
+// readDateline is matchDateline that, with lead, also takes an attribution
+// before a comma ("据巴彦淖尔日报报道，"): right under an article's date line
+// or headline it stands for the dateline.
+func readDateline(s string, lead bool) (string, int) {
 	text, end := "", 0
 	if m := datelineDated.FindStringSubmatchIndex(s); m != nil {
 		prefix := strings.TrimPrefix(s[m[2]:m[4]], "据")
@@ -57,7 +65,7 @@ func matchDateline(s string) (string, int) {
 		m := datelineSource.FindStringSubmatchIndex(s)
 		if m != nil && wholeOutlet(s[m[6]:m[7]]) {
 			attribution := m[5] > m[4] && s[m[8]:m[9]] != "电"
-			if !attribution || attributionFollow.MatchString(s[m[3]:]) {
+			if !attribution || lead || attributionFollow.MatchString(s[m[3]:]) {
 				text, end = s[m[2]:m[3]], m[3]
 			}
 		}

@@ -36,7 +36,7 @@ func takeFront(paras []item) ([]item, frontMatter) {
 	for k := 0; k < 2 && len(paras) > 1; k++ {
 		probe := fm
 		probe.leadBylines = append([]string(nil), fm.leadBylines...)
-		if rest, took := takeOpening(paras[0].t, &probe); !took || rest.len() > 0 {
+		if rest, took := takeOpening(paras[0].t, &probe, n > 0); !took || rest.len() > 0 {
 			break
 		}
 		fm = probe
@@ -48,13 +48,13 @@ func takeFront(paras []item) ([]item, frontMatter) {
 		return paras, fm
 	}
 	at := 0
-	first, took := takeOpening(paras[0].t, &fm)
+	first, took := takeOpening(paras[0].t, &fm, n > 0)
 	// A lead paragraph may stand between the date line and the dateline
 	// (a summary, then "本报讯（记者…）"): only under a date line, so that a
 	// body cleaned once reads the same when cleaned again.
 	if !took && n > 0 && len(paras) > 1 && paras[0].t.len() <= 200 && datelineAt(paras[1].t.String()) > 0 {
 		at = 1
-		first, took = takeOpening(paras[1].t, &fm)
+		first, took = takeOpening(paras[1].t, &fm, false)
 	}
 	if !took {
 		first = paras[at].t
@@ -113,7 +113,7 @@ func headlineOverDateline(paras []item) bool {
 		return false
 	}
 	var probe frontMatter
-	rest, _ := takeOpening(paras[1].t, &probe)
+	rest, _ := takeOpening(paras[1].t, &probe, false)
 	if rest.len() == 0 {
 		return false
 	}
@@ -145,14 +145,15 @@ func isReportLine(it item) bool {
 
 // takeOpening removes the dateline and the byline that often follows it, in
 // either order, from the start of t. took is false when t opens with
-// neither.
-func takeOpening(t tstr, fm *frontMatter) (tstr, bool) {
+// neither. lead: t comes right under the article's date line or headline,
+// where an attribution (据X报道，) is the dateline; never after another one.
+func takeOpening(t tstr, fm *frontMatter, lead bool) (tstr, bool) {
 	took, afterDateline := false, false
 	for n := 0; n < 3; n++ {
 		s := t.String()
 		// A second dateline right after the first (a reprint's) is kept
 		// with it: cleaning the body again must find nothing more to take.
-		if d, b := matchDateline(s); b > 0 {
+		if d, b := readDateline(s, lead && !afterDateline); b > 0 {
 			fm.dateline = strings.TrimSpace(fm.dateline + " " + d)
 			t = t.slice(runeIndex(t, b), t.len()).trim()
 			took, afterDateline = true, true
