@@ -70,6 +70,16 @@ func parseByline(s string) (string, bool) {
 			i += utf8.RuneCountInString(role)
 			continue
 		}
+		// "苏日娜/文 李明/图": the role printed after the name.
+		if r[i] == '/' && i+1 < len(r) && strings.ContainsRune("文图摄", r[i+1]) && (i+2 == len(r) || !isHan(r[i+2])) {
+			if !flush() {
+				return "", false
+			}
+			out = append(out, string(r[i+1]))
+			roles++
+			i += 2
+			continue
+		}
 		switch c := r[i]; {
 		case unicode.IsSpace(c) || c == '、' || c == '，' || c == ',' || c == '/' || c == ':' || c == '：':
 			if !flush() {
@@ -112,6 +122,9 @@ func roleOpening(r []rune) string {
 }
 
 func isRole(s string) bool {
+	if s == "文" || s == "图" || s == "摄" {
+		return true
+	}
 	for _, w := range bylineRoles {
 		if s == w {
 			return true

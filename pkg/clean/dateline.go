@@ -47,6 +47,19 @@ func matchDateline(s string) (string, int) {
 // before a comma ("据巴彦淖尔日报报道，"): right under an article's date line
 // or headline it stands for the dateline.
 func readDateline(s string, lead bool) (string, int) {
+	// "【本报讯】": a dateline in lenticular brackets.
+	if inner, ok := strings.CutPrefix(s, "【"); ok {
+		if i := strings.Index(inner, "】"); i > 0 && i <= 60 {
+			if text, n := readDateline(inner[:i], lead); n > 0 && strings.TrimSpace(inner[:i][n:]) == "" {
+				return text, skipDatelineSeps(s, len("【")+i+len("】"))
+			}
+		}
+		return "", 0
+	}
+	return readBareDateline(s, lead)
+}
+
+func readBareDateline(s string, lead bool) (string, int) {
 	text, end := "", 0
 	if m := datelineDated.FindStringSubmatchIndex(s); m != nil {
 		prefix := strings.TrimPrefix(s[m[2]:m[4]], "据")
@@ -82,6 +95,11 @@ func readDateline(s string, lead bool) (string, int) {
 	if text == "" {
 		return "", 0
 	}
+	return text, skipDatelineSeps(s, end)
+}
+
+// skipDatelineSeps moves end past the separators after a dateline.
+func skipDatelineSeps(s string, end int) int {
 	for end < len(s) {
 		r, n := utf8.DecodeRuneInString(s[end:])
 		if !strings.ContainsRune(" 　:：，,", r) {
@@ -89,7 +107,7 @@ func readDateline(s string, lead bool) (string, int) {
 		}
 		end += n
 	}
-	return text, end
+	return end
 }
 
 // datelineAt returns the length in bytes of a dateline opening s, with its

@@ -27,6 +27,8 @@ func TestDatelineForms(t *testing.T) {
 		{"paper and its site", "北疆网-北疆日报讯（记者 刘强）警方破获一起诈骗案。", "北疆网-北疆日报讯", "北疆日报", "", "警方破获"},
 		{"two outlets", "北疆晚报、北疆网讯（记者 刘强）警方破获一起诈骗案。", "北疆晚报、北疆网讯", "北疆晚报", "", "警方破获"},
 		{"place only", "兴安讯 警方破获一起盗窃案。", "兴安讯", "", "", "警方破获"},
+		{"in lenticular brackets", "【本报讯】警方破获一起盗窃案。", "本报讯", "", "", "警方破获"},
+		{"other words in lenticular brackets are text", "【图】警方破获一起盗窃案。", "", "", "", "【图】"},
 		{"据X报道 in a sentence is text", "据北疆晚报报道，警方破获一起诈骗案。", "", "", "", "据北疆晚报报道，"},
 		{"经审讯 is text", "经审讯，犯罪嫌疑人交代了作案经过。", "", "", "", "经审讯，"},
 		{"a date in a sentence is text", "今年5月6日晚上他得知消息，立即报警。", "", "", "", "今年5月6日"},
@@ -62,6 +64,7 @@ func TestBylineForms(t *testing.T) {
 		{"special correspondent and photos", "特约记者 赵明 文/图", "特约记者 赵明 文/图", true},
 		{"enumeration mark", "记者张扬 通讯员殷莉红、刘永慧", "记者 张扬 通讯员 殷莉红 刘永慧", true},
 		{"verb after the name", "通讯员 王金虎报道", "通讯员 王金虎", true},
+		{"role after the name", "记者 苏日娜/文 李明/图", "记者 苏日娜 文 李明 图", true},
 		{"outlet before the role", "北疆晚报记者李明", "北疆晚报 记者 李明", true},
 		{"not names without a role", "国家统计局", "", false},
 		{"not a byline", "见附件2", "", false},
@@ -86,6 +89,7 @@ func TestBylineInText(t *testing.T) {
 		{"names bracket after a dateline", "中新网包头5月6日电(李映民李获)一座仓库起火。", "李映民 李获", "一座仓库"},
 		{"roles without separators", "本报讯（记者王利通讯员郭如亮刘丽叶）一辆油罐车起火。", "记者 王利 通讯员 郭如亮 刘丽叶", "一辆油罐车"},
 		{"bracket after a dateline inside the paragraph", "现场图片。?5月31日曲阜讯（记者 刘强 通讯员 王方）近日，一男子被抓获。", "记者 刘强 通讯员 王方", "现场图片。?5月31日曲阜讯"},
+		{"unbracketed, closed by 报道", "本报讯 记者 张三 通讯员 李四 报道：今年以来，全盟破案120起。", "记者 张三 通讯员 李四", "今年以来"},
 		{"a bracket of other words stays", "新华社北京5月6日电（国家统计局）数据显示，案件下降。", "", "（国家统计局）"},
 	}
 	for _, tc := range cases {

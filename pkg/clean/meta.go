@@ -162,6 +162,9 @@ func leadingByline(s []rune) (string, int) {
 			if n := k - j; n < 2 || n > 4 || (k < len(s) && s[k] != ' ' && s[k] != '、') || roleAt(s, j) != "" {
 				break
 			}
+			if string(s[j:k]) == "报道" {
+				break // "记者 张三 报道：" closes the byline
+			}
 			names = append(names, string(s[j:k]))
 			j = skipSeps(s, k)
 		}
@@ -171,6 +174,16 @@ func leadingByline(s []rune) (string, int) {
 		parts = append(parts, role)
 		parts = append(parts, names...)
 		i, consumed = j, j
+	}
+	// The verb after the names belongs to the byline, not to the text.
+	if consumed > 0 && hasPrefixRunes(s[consumed:], []rune("报道")) {
+		k := consumed + 2
+		if k == len(s) || strings.ContainsRune(" :：，,", s[k]) {
+			consumed = skipSeps(s, k)
+			for consumed < len(s) && strings.ContainsRune(":：，,", s[consumed]) {
+				consumed = skipSeps(s, consumed+1)
+			}
+		}
 	}
 	return strings.Join(parts, " "), consumed
 }
