@@ -46,7 +46,7 @@ func (x *Extractor) analyse(c article.Clean) *doc {
 	d.paras = splitParagraphs(d.text)
 	d.tokens = x.segment(d.text, d.sentences)
 	d.numbers = x.scanNumbers(d.text)
-	d.periods = findPeriods(d.text, c.Published)
+	d.periods = findPeriods(d.text, periodAnchor(c))
 	d.places = x.places.scan(c.Body, c.RegionHint)
 	d.publicSecurity = x.isPublicSecurity(c.Title, d.text)
 	d.incident = x.incidentType(c.Title, d.text)

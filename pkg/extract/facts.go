@@ -34,6 +34,7 @@ func (x *Extractor) facts(d *doc) {
 	ni := 0
 	for _, s := range d.sentences {
 		var inSentence []int // indices into d.facts
+		lastChange := 0      // where the last comparison read in the sentence ends
 		for ; ni < len(d.numbers) && d.numbers[ni].Start < s.End; ni++ {
 			n := d.numbers[ni]
 			o := outcome{Number: n}
@@ -43,6 +44,21 @@ func (x *Extractor) facts(d *doc) {
 				continue
 			}
 			if ch, at, ok := x.changeAt(d, s, n); ok {
+				if list := respectively(d, s, ni, at); list != nil && x.distribute(d, s, &inSentence, list, ch, at) {
+					for _, k := range list {
+						d.outcomes = append(d.outcomes, outcome{Number: d.numbers[k], Change: true})
+					}
+					ni = list[len(list)-1]
+					lastChange = d.numbers[ni].End
+					continue
+				}
+				if len(inSentence) > 0 && lastChange > 0 && secondForm(d.facts[inSentence[len(inSentence)-1]].Change, ch, d.str(lastChange, at)) {
+					o.Change = true
+					d.outcomes = append(d.outcomes, o)
+					lastChange = n.End
+					continue
+				}
+				lastChange = n.End
 				if k, ok := x.attachTarget(d, s, inSentence, at); ok {
 					d.facts[k].Change = ch
 					o.Change = true
@@ -131,19 +147,35 @@ func (x *Extractor) attachTarget(d *doc, s span, inSentence []int, at int) (int,
 	return k, true
 }
 
-// changeFact makes a fact of a comparison that has no count before it.
+// changeFact makes a fact of a comparison that has no figure before it
+// (刑事警情同比下降9.2%): the text gives the change only, so the fact has no
+// value, and a change is never summed as a figure.
 func (x *Extractor) changeFact(d *doc, s span, n number, ch *article.Change, at int) article.Fact {
 	c := clauseAround(d.text, s, at)
-	ind, subj := "变化", ""
+	ind, subj := "", ""
 	if h, ok := x.before(d, c, at, true); ok {
 		ind = h.rule.Indicator
 		subj = x.beforeNoun(d, c, h.start)
+		if subj == "" {
+			subj = h.rule.Subject
+		}
 	} else {
 		subj = x.beforeNoun(d, c, at)
 	}
-	f := x.newFact(d, s, n, 0)
+	return x.changeOnly(d, s, n, 0, subj, ind, ch)
+}
+
+// changeOnly is a fact with a subject and a change but no value.
+func (x *Extractor) changeOnly(d *doc, s span, n number, k int, subj, ind string, ch *article.Change) article.Fact {
+	if ind == "" {
+		ind = "变化"
+		if subj != "" {
+			ind = fallbackIndicator // 刑事警情同比下降9.2%: the number of 刑事警情 fell
+		}
+	}
+	f := x.newFact(d, s, n, k)
 	f.Subject, f.Indicator = subj, ind
-	f.Value, f.Unit, f.Change = article.Num(ch.Value), ch.Unit, ch
+	f.Value, f.Unit, f.Approx, f.Change = nil, "", "", ch
 	f.Category = x.factCategory(d, s, n, subj, false)
 	return f
 }
@@ -151,7 +183,17 @@ func (x *Extractor) changeFact(d *doc, s span, n number, ch *article.Change, at 
 // countFacts makes the facts of a count, amount or rate.
 func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]article.Fact, string) {
 	c := clauseAround(d.text, s, n.NumStart)
+	if negated(d.str(c.Start, n.Start)) {
+		return nil, skipNegated // 未发生一次死亡3人以上的事故: a threshold, not a count
+	}
 	h, ok := x.pickIndicator(d, c, n)
+	if !ok && len(inSentence) > 0 && strings.HasPrefix(d.str(c.Start, c.End), "其中") && x.cleanSubject(d.str(c.Start+2, n.Start), false) != "" {
+		// 查处…12.6万起，其中酒驾1320起: a part is counted as its total is.
+		prev := d.facts[inSentence[len(inSentence)-1]]
+		if r, found := x.indicatorRuleFor(prev.Indicator); found && prev.Unit == n.Unit {
+			h, ok = hit{rule: r, start: c.Start, end: c.Start}, true
+		}
+	}
 	unit := n.Unit
 	if n.Skip == skipNoUnit {
 		// 1死7伤, 11受伤, 骗钱15万: the measure supplies the unit.
@@ -204,6 +246,25 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 	return out, ""
 }
 
+// negations that deny a whole clause: 未发生, 没有发生.
+var clauseNegations = []string{"未发生", "没有发生", "未出现", "没有出现", "未造成"}
+
+// negated tells a clause that states no event happened.
+func negated(before string) bool {
+	for _, w := range clauseNegations {
+		if strings.Contains(before, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// indicatorRuleFor finds the rule of an indicator by its name.
+func (x *Extractor) indicatorRuleFor(ind string) (indicatorRule, bool) {
+	r, ok := x.rules.byIndicator[ind]
+	return r, ok
+}
+
 // isMoney tells currency units.
 func isMoney(unit string) bool {
 	switch unit {
@@ -250,6 +311,9 @@ func (x *Extractor) pickIndicator(d *doc, c span, n number) (hit, bool) {
 // countsThis tells whether a measure written before a number can count it: a
 // word about people counts only people (遇难家庭提供50万卢比, 被害人…10万元).
 func countsThis(r indicatorRule, n number) bool {
+	if len([]rune(r.Word)) == 1 {
+		return n.Unit == r.Unit // 共立刑事案件4127起, 占…的35%: a one-character verb is ambiguous
+	}
 	return r.Unit != "人" || n.Kind == "" || n.Unit == "人" || n.Unit == "人次"
 }
 

@@ -27,6 +27,7 @@ const (
 	skipVague     = "vague"
 	skipNoUnit    = "no-unit"
 	skipIndef     = "indefinite" // 一名男子, 一辆车: an article, not a count
+	skipNegated   = "negated"    // 未发生死亡3人以上的事故: a threshold of what did not happen
 )
 
 // notStatistic lists the reasons that say what a number is, as opposed to the
@@ -291,6 +292,9 @@ func (x *Extractor) finishNumber(text []rune, n *number, j int) {
 		// 百 after digits only counts before 万/亿 or a unit (3百人 is rare; 2百分点 is not a multiplier).
 		if text[j] == '百' && strings.HasPrefix(string(text[j:]), "百分点") {
 			break
+		}
+		if text[j] == '千' && x.isUnitAt(text, j) {
+			break // 1.2千克, 5千米: 千 is part of the unit
 		}
 		n.Value *= m
 		j++
