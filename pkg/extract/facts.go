@@ -187,7 +187,7 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 		return nil, skipNegated // 未发生一次死亡3人以上的事故: a threshold, not a count
 	}
 	h, ok := x.pickIndicator(d, c, n)
-	if !ok && len(inSentence) > 0 && strings.HasPrefix(d.str(c.Start, c.End), "其中") && x.cleanSubject(d.str(c.Start+2, n.Start), false) != "" {
+	if !ok && len(inSentence) > 0 && strings.HasPrefix(d.str(c.Start, c.End), "其中") && x.namesPart(d, c, n) {
 		// 查处…12.6万起，其中酒驾1320起: a part is counted as its total is.
 		prev := d.facts[inSentence[len(inSentence)-1]]
 		if r, found := x.indicatorRuleFor(prev.Indicator); found && prev.Unit == n.Unit {
@@ -244,6 +244,18 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 		out = append(out, f)
 	}
 	return out, ""
+}
+
+// namesPart tells whether a noun stands right before n in a 其中 clause
+// (其中酒驾1320起、醉驾406起), not a predicate after it (其中1人为婴儿).
+func (x *Extractor) namesPart(d *doc, c span, n number) bool {
+	from := c.Start + 2
+	for _, m := range d.numbers {
+		if m.Start >= from && m.End <= n.Start {
+			from = m.End
+		}
+	}
+	return x.cleanSubject(strings.TrimLeft(d.str(from, n.Start), "、和及与"), false) != ""
 }
 
 // negations that deny a whole clause: 未发生, 没有发生.
@@ -591,14 +603,15 @@ func splitCoordination(s string) []string {
 // newFact fills what every fact of n shares: value, evidence, period, place.
 func (x *Extractor) newFact(d *doc, s span, n number, k int) article.Fact {
 	sent := strings.TrimRight(d.str(s.Start, s.End), "\n")
+	org := x.orgFor(d, s, n)
 	return article.Fact{
 		ID:     article.FactID(d.c.ID, n.Start, n.End, k),
 		Value:  article.Num(n.Value),
 		Unit:   n.Unit,
 		Approx: n.Approx,
 		Period: d.periodFor(n.Start),
-		Region: d.places.at(n.Start),
-		Org:    x.orgFor(d, s, n),
+		Region: d.scopedRegion(s, n, org),
+		Org:    org,
 		Evidence: article.Evidence{
 			Sentence: sent, SentenceStart: s.Start,
 			Start: n.Start, End: n.End, Text: d.str(n.Start, n.End),
