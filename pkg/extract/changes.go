@@ -115,7 +115,7 @@ func (x *Extractor) distribute(d *doc, s span, inSentence *[]int, list []int, fi
 	if d.str(at-2, at) == "分别" {
 		p = at - 2
 	}
-	subj := x.beforeNoun(d, c, p)
+	subj := x.listBefore(d, c, p, len(list))
 	open := func() []int { // figures before in the sentence with no change yet
 		var out []int
 		for _, k := range *inSentence {
@@ -149,6 +149,46 @@ func (x *Extractor) distribute(d *doc, s span, inSentence *[]int, list []int, fi
 		d.facts = append(d.facts, f)
 	}
 	return true
+}
+
+// scopePrefixes open a clause without being part of its subject: 全省盗窃、
+// 抢劫警情 lists 盗窃 and 抢劫警情.
+var scopePrefixes = []string{"全国", "全省", "全区", "全市", "全盟", "全州", "全县", "全旗", "该市", "该县", "该区", "其中", "今年", "去年"}
+
+// listBefore reads the coordinated subjects a 分别 list pairs with, ending at
+// p: the noun phrase before it, or, when that does not hold n items
+// (起数和死亡人数: 死亡 is a verb to the segmenter), the whole clause before p
+// when it is nothing but short items joined by 、和及与.
+func (x *Extractor) listBefore(d *doc, c span, p, n int) string {
+	subj := x.beforeNoun(d, c, p)
+	if len(listSubjects(subj)) == n {
+		return subj
+	}
+	s := quoteStripper.Replace(d.str(c.Start, p))
+	for changed := true; changed; {
+		changed = false
+		for _, w := range scopePrefixes {
+			if strings.HasPrefix(s, w) {
+				s, changed = strings.TrimPrefix(s, w), true
+			}
+		}
+	}
+	parts := listSubjects(s)
+	if len(parts) != n {
+		return subj
+	}
+	for _, part := range parts {
+		rs := []rune(part)
+		if len(rs) < 2 || len(rs) > 10 {
+			return subj
+		}
+		for _, r := range rs {
+			if !isHan(r) {
+				return subj
+			}
+		}
+	}
+	return s
 }
 
 // figureNamed finds, among facts ks, the figure a list item names: 死亡人数

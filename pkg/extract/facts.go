@@ -338,6 +338,9 @@ func (x *Extractor) after(d *doc, c span, n number, strong bool) (hit, bool) {
 		if isDigit(text[k]) || k > n.End && isCnNumeral(text[k]) && k+1 < len(text) && x.isUnitAt(text, k+1) {
 			break
 		}
+		if text[k] == '、' {
+			break // 刑事拘留87人、逮捕41人: the next item's measure
+		}
 		w, r, ok := x.rules.indicators.matchAt(text[:c.End], k)
 		if !ok || !r.After {
 			continue
@@ -462,6 +465,9 @@ func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool, inherite
 	p := n.Start
 	if ok {
 		p = h.start
+		if strings.HasSuffix(d.str(h.start, h.end), h.rule.Subject) {
+			return h.rule.Subject // 为群众挽回经济损失2300余万元: the measure names its object
+		}
 	}
 	if sj := x.beforeNoun(d, c, p); sj != "" {
 		return sj // “盗抢骗”案件立案131起

@@ -218,7 +218,8 @@ func resolvePeriod(p *article.Period, s string, pub time.Time, hasPub bool, last
 		}
 		a, b := date(year, 1, 1), date(year, 12, 31)
 		switch {
-		case rest == "以来":
+		case rest == "以来" || rest == "" && (yearText == "今年" || yearText == "本年"):
+			// 今年以来, and 今年 alone in a report: this year up to the report.
 			if hasPub && pub.Year() == year {
 				b = pub
 			} else {
