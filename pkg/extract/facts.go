@@ -458,7 +458,7 @@ func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool, inherite
 				from = m.End
 			}
 		}
-		if sj := x.cleanSubject(d.str(from, n.Start), false); sj != "" && !d.hasVerb(from, n.Start) {
+		if sj := x.cleanSubject(d.str(from, n.Start), false); sj != "" && (!d.hasVerb(from, n.Start) || isCaseName(sj)) {
 			return sj
 		}
 	}
@@ -476,6 +476,17 @@ func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool, inherite
 		return "" // a bare count takes nothing from its neighbours
 	}
 	return inherited
+}
+
+// isCaseName tells a noun that names cases or reports and keeps its verbs:
+// 盗窃案件, 抢劫警情, 电信网络诈骗案.
+func isCaseName(s string) bool {
+	for _, w := range []string{"案件", "案", "警情"} {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // cutWords end a subject read after a number: 女工被毒烟熏死 -> 女工.
