@@ -203,13 +203,20 @@ func (x *Extractor) figureNamed(d *doc, ks []int, part string) (int, bool) {
 	return 0, false
 }
 
-// indicatorIn is the strong measure a subject names (死亡人数 -> 死亡), or "".
+// indicatorIn is the measure a subject names (死亡人数 -> 死亡, 直接财产损失
+// -> 经济损失), a strong word before a weak one, or "".
 func (x *Extractor) indicatorIn(subj string) string {
 	rs := []rune(subj)
+	weak := ""
 	for i := range rs {
-		if _, r, ok := x.rules.indicators.matchAt(rs, i); ok && r.Strong {
-			return r.Indicator
+		if _, r, ok := x.rules.indicators.matchAt(rs, i); ok {
+			if r.Strong {
+				return r.Indicator
+			}
+			if weak == "" {
+				weak = r.Indicator
+			}
 		}
 	}
-	return ""
+	return weak
 }

@@ -240,6 +240,11 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 	for k, sj := range subjects {
 		f := x.newFact(d, s, n, k)
 		f.Subject, f.Indicator, f.Unit = sj, ind, unit
+		if ind != fallbackIndicator && strings.HasPrefix(f.Period.Text, "截至") {
+			// 截至9月底共破获…: a count of events up to that day from a start the
+			// text does not give; only a stock (共有, 现有) is counted at the day.
+			f.Period.Start = ""
+		}
 		f.Category = x.factCategory(d, s, n, sj, incident)
 		out = append(out, f)
 	}
@@ -458,7 +463,7 @@ func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool, inherite
 				from = m.End
 			}
 		}
-		if sj := x.cleanSubject(d.str(from, n.Start), false); sj != "" && (!d.hasVerb(from, n.Start) || isCaseName(sj)) {
+		if sj := x.cleanSubject(d.str(from, n.Start), false); sj != "" && (!d.hasVerb(from, n.Start) || isCaseName(sj) || d.endsWithNoun(n.Start) && len([]rune(sj)) <= 8) {
 			return sj
 		}
 	}
@@ -478,10 +483,17 @@ func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool, inherite
 	return inherited
 }
 
-// isCaseName tells a noun that names cases or reports and keeps its verbs:
-// 盗窃案件, 抢劫警情, 电信网络诈骗案.
+// endsWithNoun tells whether the word just before p is a noun: 盘查可疑人员1500人
+// and 劝阻潜在受害群众2.1万人次 name what they count, verbs and all.
+func (d *doc) endsWithNoun(p int) bool {
+	k := d.tokenAt(p - 1)
+	return k >= 0 && d.tokens[k].End == p && nounPOS[d.tokens[k].POS] && d.tokens[k].End-d.tokens[k].Start > 1
+}
+
+// isCaseName tells a noun that names cases, reports or people by what they
+// did, and keeps its verbs: 盗窃案件, 抢劫警情, 涉毒人员.
 func isCaseName(s string) bool {
-	for _, w := range []string{"案件", "案", "警情"} {
+	for _, w := range []string{"案件", "案", "警情", "人员", "嫌疑人"} {
 		if strings.HasSuffix(s, w) {
 			return true
 		}
@@ -587,6 +599,9 @@ func (x *Extractor) beforeNoun(d *doc, c span, p int) string {
 			break
 		}
 		start = t.Start
+	}
+	if start > c.Start && (d.text[start-1] == '为' || d.text[start-1] == '帮') {
+		return "" // 为群众挽回…: whom it was done for, not what was counted
 	}
 	s := d.str(start, p)
 	for _, w := range cutWords {

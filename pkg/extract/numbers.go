@@ -296,7 +296,9 @@ func (x *Extractor) finishNumber(text []rune, n *number, j int) {
 		if text[j] == '千' && x.isUnitAt(text, j) {
 			break // 1.2千克, 5千米: 千 is part of the unit
 		}
-		n.Value *= m
+		// 1.1亿 is 110000000, not 110000000.00000001: the digits have at
+		// most a few decimals, so round off the binary noise.
+		n.Value = math.Round(n.Value*m*1e4) / 1e4
 		j++
 	}
 	if w, q, ok := rs.postQual.matchAt(text, j); ok && n.Approx == "" || ok && w == "余" {
