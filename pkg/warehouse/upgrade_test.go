@@ -12,6 +12,7 @@ import (
 	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/warehouse"
+	"github.com/casewire/casewire/pkg/warehouse/warehousetest"
 )
 
 // loadAsOlderRelease loads batch into db, whose schema an older release left
@@ -48,35 +49,6 @@ func loadAsOlderRelease(t *testing.T, conn driver.Conn, db string, batch []artic
 	}
 }
 
-// changeOnlyArticle is a bulletin with a figure and its change in both forms
-// (接报火灾87起，同比减少12起，下降12.1%), a change alone (刑事警情同比下降9.2%)
-// and a rate.
-func changeOnlyArticle() article.Extracted {
-	body := "本报讯 今年一季度，全市共接报火灾87起，同比减少12起，下降12.1%；刑事警情同比下降9.2%；破案率为80%。"
-	region := article.Region{Text: "全市", Name: "乌海市", Code: "1503", Level: "prefecture", Province: "内蒙古自治区", Prefecture: "乌海市", Status: "resolved"}
-	raw := article.RawID("乌海公安", "https://www.wuhai.gov.cn/ga/2024/0410.html", []byte(body))
-	a := article.Extracted{
-		Clean: article.Clean{V: article.Version, ID: article.CleanID(raw, 0), RawID: raw, Source: "乌海公安",
-			URI: "https://www.wuhai.gov.cn/ga/2024/0410.html", Published: "2024-04-10", Title: "乌海市一季度火灾形势平稳", Body: body},
-		Extractor: "1.0.0", PublicSecurity: true, Region: region,
-	}
-	period := article.Period{Text: "今年一季度", Start: "2024-01-01", End: "2024-03-31"}
-	ev := func(text string) article.Evidence {
-		start := strings.Index(body, text)
-		s := len([]rune(body[:start]))
-		return article.Evidence{Sentence: body, Start: s, End: s + len([]rune(text)), Text: text}
-	}
-	count := -12.0
-	a.Facts = []article.Fact{
-		{ID: article.FactID(a.ID, 1, 2, 0), Subject: "火灾", Indicator: "接报", Value: article.Num(87), Unit: "起", Period: period, Region: region, Evidence: ev("87起"),
-			Change: &article.Change{Basis: "同比", Direction: "down", Value: -12.1, Unit: "%", CountValue: &count, CountUnit: "起"}},
-		{ID: article.FactID(a.ID, 3, 4, 0), Subject: "刑事警情", Indicator: "数量", Period: period, Region: region, Evidence: ev("9.2%"),
-			Change: &article.Change{Basis: "同比", Direction: "down", Value: -9.2, Unit: "%"}},
-		{ID: article.FactID(a.ID, 5, 6, 0), Subject: "案件", Indicator: "破案率", Value: article.Num(80), Unit: "%", Period: period, Region: region, Evidence: ev("80%")},
-	}
-	return a
-}
-
 // TestChangeOnlyFacts: a fact that states only a change is stored with a NULL
 // value, keeps both forms of its change, and never reaches a sum, a latest
 // rate or the statistics.
@@ -85,29 +57,19 @@ func TestChangeOnlyFacts(t *testing.T) {
 	conn, db := openWarehouse(t)
 	ctx := context.Background()
 	w := warehouse.NewWriter(conn, db, warehouse.WriterOptions{Now: clock(time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC))})
-	if rejected, err := w.Write(ctx, []article.Extracted{changeOnlyArticle()}); err != nil || len(rejected) != 0 {
+	if rejected, err := w.Write(ctx, []article.Extracted{warehousetest.ChangeOnly()}); err != nil || len(rejected) != 0 {
 		t.Fatalf("Write: rejected %v, err %v", rejected, err)
 	}
 	checkChangeOnly(t, conn)
 }
 
-// checkChangeOnly checks the views on changeOnlyArticle's facts.
+// checkChangeOnly checks the views on warehousetest.ChangeOnly's facts.
 func checkChangeOnly(t *testing.T, conn driver.Conn) {
 	t.Helper()
-	for _, c := range []struct {
-		name, query string
-		want        [][]string
-	}{
-		{"facts", "SELECT subject, value, unit, change_value, change_unit, change_count_value, change_count_unit FROM v_facts ORDER BY subject",
-			[][]string{{"刑事警情", "NULL", "", "-9.2", "%", "NULL", ""}, {"案件", "80", "%", "0", "", "NULL", ""}, {"火灾", "87", "起", "-12.1", "%", "-12", "起"}}},
-		{"statistics", "SELECT subject, value FROM v_statistics ORDER BY subject",
-			[][]string{{"案件", "80"}, {"火灾", "87"}}},
-		{"monthly", "SELECT indicator, unit, total, latest FROM v_facts_monthly ORDER BY indicator",
-			[][]string{{"接报", "起", "87", "87"}, {"破案率", "%", "NULL", "80"}}},
-	} {
-		got := queryStrings(t, conn, c.query)
-		if fmt.Sprint(got) != fmt.Sprint(c.want) {
-			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+	want := warehousetest.ChangeOnlyWant()
+	for _, q := range warehousetest.ChangeOnlyQueries() {
+		if got := queryStrings(t, conn, q); fmt.Sprint(got) != fmt.Sprint(want[q]) {
+			t.Errorf("%s\n got  %v\n want %v", q, got, want[q])
 		}
 	}
 }
@@ -122,7 +84,7 @@ func TestChangeOnlyFactsUpgrade(t *testing.T) {
 	if err := warehouse.MigrateTo(ctx, conn, db, 10); err != nil {
 		t.Fatalf("migrate to 0010: %v", err)
 	}
-	old := changeOnlyArticle()
+	old := warehousetest.ChangeOnly()
 	old.Facts[0].Change.CountValue, old.Facts[0].Change.CountUnit = nil, ""
 	old.Facts[1].Value, old.Facts[1].Unit = article.Num(-9.2), "%" // as extractors before 0011 wrote it
 	loadAsOlderRelease(t, conn, db, []article.Extracted{old})
