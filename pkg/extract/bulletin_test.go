@@ -161,6 +161,33 @@ func TestRespectively(t *testing.T) {
 	}
 }
 
+// TestRespectivelyFigures: 分别 pairs a list of figures with the subjects
+// before it.
+func TestRespectivelyFigures(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, body string
+		want       map[string][2]string // figure -> subject, indicator
+	}{
+		{"subjects of one measure", "今年1至4月，全县盗窃、诈骗案件分别立案120起、86起。",
+			map[string][2]string{"120起": {"盗窃案件", "立案"}, "86起": {"诈骗案件", "立案"}}},
+		{"subjects that name the measure", "事故造成的死亡、受伤人数分别为3人和5人。",
+			map[string][2]string{"3人": {"死亡人数", "死亡"}, "5人": {"受伤人数", "受伤"}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := extractBody(t, tc.body, "2024-05-10")
+			for text, w := range tc.want {
+				f := factFor(got, text)
+				if f == nil || f.Subject != w[0] || f.Indicator != w[1] {
+					t.Errorf("%q: %+v, want subject %q indicator %q", text, f, w[0], w[1])
+				}
+			}
+		})
+	}
+}
+
 // TestCumulativePeriods: ranges from January, quarters, halves, 今年以来 and
 // stocks at a day, against the published date.
 func TestCumulativePeriods(t *testing.T) {

@@ -66,7 +66,10 @@
 // over the figures it names (起数和死亡人数同比分别下降5.1%和7.9%), over the
 // coordinated subjects before it, which share their head noun (盗窃、抢劫警情
 // -> 盗窃警情, 抢劫警情), or, when it names none, over the figures before it
-// in the sentence (立案612起，破案455起，同比分别上升4.2%、7.7%).
+// in the sentence (立案612起，破案455起，同比分别上升4.2%、7.7%). A list of
+// figures after 分别 pairs with the subjects before it the same way
+// (盗窃、诈骗案件分别立案120起、86起; 死亡、受伤人数分别为3人和5人, where the
+// subject names the measure).
 //
 // Period: the nearest time expression before the number in its sentence, else
 // earlier in its paragraph (今年1月至4月, 6月26日至27日, 昨天下午, 上半年,

@@ -72,6 +72,11 @@ func (x *Extractor) facts(d *doc) {
 				d.outcomes = append(d.outcomes, o)
 				continue
 			}
+			if list, subjects := x.figureList(d, s, ni); list != nil {
+				x.listFacts(d, s, list, subjects, &inSentence)
+				ni = list[len(list)-1]
+				continue
+			}
 			fs, reason := x.countFacts(d, s, n, inSentence)
 			for _, f := range fs {
 				inSentence = append(inSentence, len(d.facts))
