@@ -385,6 +385,166 @@ SELECT
     version
 FROM casewire.facts;
 
+-- 0011_change_only_facts
+ALTER TABLE casewire.facts_local ON CLUSTER casewire MODIFY COLUMN value Nullable(Float64);
+ALTER TABLE casewire.facts ON CLUSTER casewire MODIFY COLUMN value Nullable(Float64);
+ALTER TABLE casewire.facts_local ON CLUSTER casewire ADD COLUMN change_count_value Nullable(Float64) AFTER change_unit;
+ALTER TABLE casewire.facts ON CLUSTER casewire ADD COLUMN change_count_value Nullable(Float64) AFTER change_unit;
+ALTER TABLE casewire.facts_local ON CLUSTER casewire ADD COLUMN change_count_unit LowCardinality(String) AFTER change_count_value;
+ALTER TABLE casewire.facts ON CLUSTER casewire ADD COLUMN change_count_unit LowCardinality(String) AFTER change_count_value;
+ALTER TABLE casewire.facts_local ON CLUSTER casewire UPDATE value = NULL, unit = '' WHERE has_change = 1 AND value = change_value AND unit = change_unit;
+DROP TABLE IF EXISTS casewire.v_statistics ON CLUSTER casewire;
+DROP TABLE IF EXISTS casewire.v_facts ON CLUSTER casewire;
+CREATE VIEW IF NOT EXISTS casewire.v_facts ON CLUSTER casewire AS
+SELECT *
+FROM casewire.facts FINAL
+WHERE (article_id, version) IN (SELECT article_id, max(version) FROM casewire.articles GROUP BY article_id);
+CREATE VIEW IF NOT EXISTS casewire.v_statistics ON CLUSTER casewire AS
+SELECT
+    indicator,
+    subject,
+    category,
+    region_code,
+    region_name,
+    any(region_level)      AS region_level,
+    any(region_province)   AS region_province,
+    any(region_prefecture) AS region_prefecture,
+    any(region_county)     AS region_county,
+    period_start,
+    period_end,
+    period_key,
+    any(period_text)       AS period_text,
+    value,
+    unit,
+    uniqExact(article_id)  AS articles,
+    uniqExact(fact_id)     AS facts,
+    minIf(published, published > toDate('1970-01-01')) AS first_published,
+    argMin(source, tuple(published = toDate('1970-01-01'), published, article_id))     AS first_source,
+    argMin(outlet, tuple(published = toDate('1970-01-01'), published, article_id))     AS first_outlet,
+    argMin(article_id, tuple(published = toDate('1970-01-01'), published, article_id)) AS first_article_id,
+    argMin(fact_id, tuple(published = toDate('1970-01-01'), published, article_id))    AS first_fact_id,
+    argMin(evidence_sentence, tuple(published = toDate('1970-01-01'), published, article_id)) AS first_evidence
+FROM
+(
+    SELECT
+        indicator, subject, category, region_code, region_name, region_level, region_province,
+        region_prefecture, region_county, period_start, period_end, period_text,
+        assumeNotNull(value) AS value, unit, article_id, fact_id, published, source, outlet, evidence_sentence,
+        if(period_start = toDate('1970-01-01') AND period_end = toDate('1970-01-01'),
+           concat(period_text, '@', toString(toYear(published))), '') AS period_key
+    FROM
+    (
+        SELECT * FROM casewire.v_facts
+        WHERE isNotNull(value) AND NOT (has_change = 1 AND value = change_value AND unit = change_unit)
+    )
+)
+GROUP BY indicator, subject, category, region_code, region_name, period_start, period_end, period_key, value, unit;
+DROP TABLE IF EXISTS casewire.mv_fact_stats ON CLUSTER casewire;
+DROP TABLE IF EXISTS casewire.fact_stats ON CLUSTER casewire;
+DROP TABLE IF EXISTS casewire.fact_stats_local ON CLUSTER casewire;
+CREATE TABLE IF NOT EXISTS casewire.fact_stats_local ON CLUSTER casewire
+(
+    month              Date,
+    region_code        LowCardinality(String),
+    region_name        LowCardinality(String),
+    region_level       LowCardinality(String),
+    region_province    LowCardinality(String),
+    region_prefecture  LowCardinality(String),
+    region_county      LowCardinality(String),
+    indicator          LowCardinality(String),
+    category           LowCardinality(String),
+    unit               LowCardinality(String),
+    stat_key           UInt64,
+    ref_date           Date,
+    value              Float64,
+    article_id         String,
+    version            UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/casewire/fact_stats_local', '{replica}', version)
+ORDER BY (month, region_code, indicator, category, unit, stat_key, article_id);
+
+CREATE TABLE IF NOT EXISTS casewire.fact_stats ON CLUSTER casewire AS casewire.fact_stats_local
+ENGINE = Distributed(casewire, casewire, fact_stats_local, cityHash64(article_id));
+CREATE MATERIALIZED VIEW IF NOT EXISTS casewire.mv_fact_stats ON CLUSTER casewire TO casewire.fact_stats_local AS
+SELECT
+    toStartOfMonth(if(period_end > toDate('1970-01-01'), period_end, published)) AS month,
+    region_code,
+    region_name,
+    region_level,
+    region_province,
+    region_prefecture,
+    region_county,
+    indicator,
+    category,
+    unit,
+    cityHash64(indicator, subject, category, region_code, region_name, period_start, period_end,
+               if(period_start = toDate('1970-01-01') AND period_end = toDate('1970-01-01'),
+                  concat(period_text, '@', toString(toYear(published))), ''),
+               value, unit) AS stat_key,
+    if(period_end > toDate('1970-01-01'), period_end, published) AS ref_date,
+    ifNull(value, nan) AS value,
+    article_id,
+    version
+FROM casewire.facts_local
+WHERE NOT isNaN(value) AND NOT (has_change = 1 AND value = change_value AND unit = change_unit);
+INSERT INTO casewire.fact_stats (month, region_code, region_name, region_level, region_province, region_prefecture,
+    region_county, indicator, category, unit, stat_key, ref_date, value, article_id, version)
+SELECT
+    toStartOfMonth(if(period_end > toDate('1970-01-01'), period_end, published)) AS month,
+    region_code,
+    region_name,
+    region_level,
+    region_province,
+    region_prefecture,
+    region_county,
+    indicator,
+    category,
+    unit,
+    cityHash64(indicator, subject, category, region_code, region_name, period_start, period_end,
+               if(period_start = toDate('1970-01-01') AND period_end = toDate('1970-01-01'),
+                  concat(period_text, '@', toString(toYear(published))), ''),
+               value, unit) AS stat_key,
+    if(period_end > toDate('1970-01-01'), period_end, published) AS ref_date,
+    ifNull(value, nan) AS value,
+    article_id,
+    version
+FROM casewire.facts
+WHERE NOT isNaN(value) AND NOT (has_change = 1 AND value = change_value AND unit = change_unit);
+DROP TABLE IF EXISTS casewire.v_facts_monthly ON CLUSTER casewire;
+CREATE VIEW IF NOT EXISTS casewire.v_facts_monthly ON CLUSTER casewire AS
+SELECT
+    month,
+    region_code,
+    any(region_name)       AS region_name,
+    any(region_level)      AS region_level,
+    any(region_province)   AS region_province,
+    any(region_prefecture) AS region_prefecture,
+    any(region_county)     AS region_county,
+    indicator,
+    category,
+    unit,
+    count()                AS statistics,
+    sum(articles)          AS reports,
+    if(unit IN ('%', 'pp'), NULL, sum(value)) AS total,
+    argMax(value, ref_date) AS latest
+FROM
+(
+    SELECT
+        month, region_code, indicator, category, unit, stat_key,
+        any(region_name)       AS region_name,
+        any(region_level)      AS region_level,
+        any(region_province)   AS region_province,
+        any(region_prefecture) AS region_prefecture,
+        any(region_county)     AS region_county,
+        any(value)             AS value,
+        max(ref_date)          AS ref_date,
+        uniqExact(article_id)  AS articles
+    FROM casewire.fact_stats
+    WHERE (article_id, version) IN (SELECT article_id, max(version) FROM casewire.articles GROUP BY article_id)
+    GROUP BY month, region_code, indicator, category, unit, stat_key
+)
+GROUP BY month, region_code, indicator, category, unit;
+
 -- Every migration above is applied.
 INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES
     (1, 'schema_migrations', now()),
@@ -395,4 +555,5 @@ INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES
     (6, 'views', now()),
     (7, 'statistics', now()),
     (8, 'fact_stats', now()),
-    (9, 'fact_stats_unpartitioned', now());
+    (9, 'fact_stats_unpartitioned', now()),
+    (11, 'change_only_facts', now());

@@ -137,7 +137,11 @@ type Change struct {
 	Basis     string  `json:"basis"`     // 同比, 环比, 较去年同期 ...
 	Direction string  `json:"direction"` // up, down, flat
 	Value     float64 `json:"value"`     // signed: -68.05
-	Unit      string  `json:"unit"`      // "%" or "pp" (percentage points)
+	Unit      string  `json:"unit"`      // "%" or "pp" (percentage points), or a count unit (减少3人)
+	// CountValue and CountUnit hold the absolute form when the text gives
+	// both (同比减少12起，下降12.1%): Value and Unit are then the relative one.
+	CountValue *float64 `json:"count_value,omitempty"` // signed: -12
+	CountUnit  string   `json:"count_unit,omitempty"`  // 起
 }
 
 // Evidence points a fact at its sentence. Start and End are the character

@@ -38,6 +38,8 @@ var (
 	createMV    = regexp.MustCompile(`(?s)^CREATE MATERIALIZED VIEW IF NOT EXISTS \{db\}\.(\w+) TO \{db\}\.(\w+) AS(.*)$`)
 	dropTable   = regexp.MustCompile(`^DROP TABLE IF EXISTS \{db\}\.(\w+)$`)
 	insertInto  = regexp.MustCompile(`(?s)^INSERT INTO \{db\}\.(\w+) (.*)$`)
+	alterTable  = regexp.MustCompile(`(?s)^ALTER TABLE \{db\}\.(\w+) (.*)$`)
+	mutation    = regexp.MustCompile(`^(?:UPDATE|DELETE)\b`)
 )
 
 // stripComments drops the leading comment lines of a statement.
@@ -126,6 +128,15 @@ CREATE DATABASE IF NOT EXISTS %[2]s ON CLUSTER %[1]s;
 				// A refill, through the Distributed tables: nothing on a new
 				// cluster, the whole refill when the file upgrades one.
 				out = stmt + ";\n"
+			case alterTable.MatchString(stmt):
+				// A changed column: on the local tables and on the Distributed
+				// one; a mutation (UPDATE, DELETE) on the local data only.
+				g := alterTable.FindStringSubmatch(stmt)
+				name, rest := g[1], g[2]
+				out = fmt.Sprintf("ALTER TABLE {db}.%s%s ON CLUSTER %s %s;\n", name, localSuffix, clusterName, rest)
+				if !mutation.MatchString(rest) {
+					out += fmt.Sprintf("ALTER TABLE {db}.%s ON CLUSTER %s %s;\n", name, clusterName, rest)
+				}
 			case createView.MatchString(stmt):
 				g := createView.FindStringSubmatch(stmt)
 				out = fmt.Sprintf("CREATE VIEW IF NOT EXISTS {db}.%s ON CLUSTER %s AS%s;\n", g[1], clusterName, strings.TrimRight(g[2], "; \n"))

@@ -22,17 +22,28 @@
 // quality report counts them as "not a statistic".
 //
 // A remaining count, amount, measure or percentage gets its indicator from
-// rules/indicators.tsv, within its clause:
+// rules/indicators.tsv, within its clause. The indicator is led by the verb
+// of the sentence (共立刑事案件2.4万起 is 立案, 接报火灾310起 is 接报,
+// 为群众挽回经济损失2300余万元 is 挽回, money recovered and never a loss); the
+// vocabulary an analyst filters on is listed in indicators.tsv and in the
+// warehouse's ANALYSTS.md. A one-character verb (立, 占) counts only numbers
+// in its own unit (起, %).
 //   - a strong word right after it wins (6人当场死亡, 1死7伤, 11受伤: the word
-//     may supply the unit);
+//     may supply the unit), unless a 、 stands between them: in
+//     其中刑事拘留87人、逮捕41人 the 逮捕 is the next item's;
 //   - else the nearest strong word before it (立案131起, 抓获犯罪嫌疑人23名),
 //     which also governs the later items of a list (配备电警棍100支、电击枪27把)
 //     but not a number behind a preposition or another verb;
 //   - else a strong word further after it, a weak (generic) verb before, a
 //     weak verb after;
+//   - else, in a 其中 clause that names a part (其中酒驾1320起、醉驾406起),
+//     the indicator of the figure before, whose part it is;
 //   - else, for a number in digits with a noun it counts (1200多户牧民), the
 //     indicator 数量. Chinese numerals need a strong word close by (一名男子 is
 //     an article, not a count).
+//
+// A clause that says something did not happen (未发生一次死亡3人以上的事故)
+// gives no count: its numbers are thresholds.
 //
 // The subject is the noun right after the unit (163个必巡点), else the words
 // between the indicator and the number (抓获犯罪嫌疑人23名), else the noun
@@ -45,18 +56,39 @@
 // A percentage or count after a comparison (rules/changes.tsv: 同比, 环比,
 // 较去年同期 ... 下降, 增长 ...) becomes the Change of the fact before it in the
 // sentence (立案131起,同比下降68.05%), signed, with percentage points as unit
-// "pp". With no fact before it, or with another measure named in between
-// (破案率同比提高5个百分点), it is a fact of its own whose value is the change.
+// "pp". A change is a property of the figure it describes: with no fact
+// before it, or with another measure named in between (刑事警情同比下降9.2%,
+// 破案率同比提高5个百分点), it makes a fact with its subject and indicator and
+// no Value (nil; never the change), so no sum or latest rate mixes it with
+// figures. The same change restated in the other form (同比减少12起，下降12.1%)
+// joins the first: the relative form in Value and Unit, the absolute in
+// CountValue and CountUnit. 分别 distributes a list of changes, in order,
+// over the figures it names (起数和死亡人数同比分别下降5.1%和7.9%), over the
+// coordinated subjects before it, which share their head noun (盗窃、抢劫警情
+// -> 盗窃警情, 抢劫警情), or, when it names none, over the figures before it
+// in the sentence (立案612起，破案455起，同比分别上升4.2%、7.7%). A list of
+// figures after 分别 pairs with the subjects before it the same way
+// (盗窃、诈骗案件分别立案120起、86起; 死亡、受伤人数分别为3人和5人, where the
+// subject names the measure).
 //
 // Period: the nearest time expression before the number in its sentence, else
 // earlier in its paragraph (今年1月至4月, 6月26日至27日, 昨天下午, 上半年,
 // 截至目前, 自今年…以来). Start and End are resolved from the text and the
-// published date (a month-day after publication is last year's; 当日 follows the
-// last resolved day) and left empty when they cannot be, never guessed.
+// article's date (periodAnchor; a month-day after it is last year's; 当日
+// follows the last resolved day) and left empty when they cannot be, never
+// guessed. Cumulative ranges run from January: 1至6月, 1—7月, 前8个月, 一季度,
+// 前三季度, 上半年; 今年以来 and 今年 alone run to the article's date. A stock
+// is counted at one day, Start = End: 截至去年底, 截至6月30日, 现有 (the
+// article's date). A bare 去年 that is a comparison's basis (较去年同期,
+// 比去年) dates nothing.
 //
 // Region: the gazetteer's region in force at the number (该市 and 全市 resolve
 // to the place named before); without a gazetteer, the source's region hint,
-// unresolved. Org: the police unit nearest the number in its sentence, or, when
+// unresolved. A statistic after 全国 in its sentence belongs to the country
+// (Name 中国, Level "country", no Code), not to the dateline's or the
+// source's place; one after 全市, 全省, 全区 ... that the places left
+// unresolved, to the area of the police unit that reports it; a place named
+// between the scope word and the number wins. Org: the police unit nearest the number in its sentence, or, when
 // the sentence refers back to one (该局, 警方), the last one named before.
 //
 // # Categories

@@ -34,6 +34,7 @@ func (x *Extractor) facts(d *doc) {
 	ni := 0
 	for _, s := range d.sentences {
 		var inSentence []int // indices into d.facts
+		lastChange := 0      // where the last comparison read in the sentence ends
 		for ; ni < len(d.numbers) && d.numbers[ni].Start < s.End; ni++ {
 			n := d.numbers[ni]
 			o := outcome{Number: n}
@@ -43,6 +44,21 @@ func (x *Extractor) facts(d *doc) {
 				continue
 			}
 			if ch, at, ok := x.changeAt(d, s, n); ok {
+				if list := respectively(d, s, ni, at); list != nil && x.distribute(d, s, &inSentence, list, ch, at) {
+					for _, k := range list {
+						d.outcomes = append(d.outcomes, outcome{Number: d.numbers[k], Change: true})
+					}
+					ni = list[len(list)-1]
+					lastChange = d.numbers[ni].End
+					continue
+				}
+				if len(inSentence) > 0 && lastChange > 0 && secondForm(d.facts[inSentence[len(inSentence)-1]].Change, ch, d.str(lastChange, at)) {
+					o.Change = true
+					d.outcomes = append(d.outcomes, o)
+					lastChange = n.End
+					continue
+				}
+				lastChange = n.End
 				if k, ok := x.attachTarget(d, s, inSentence, at); ok {
 					d.facts[k].Change = ch
 					o.Change = true
@@ -54,6 +70,11 @@ func (x *Extractor) facts(d *doc) {
 				d.facts = append(d.facts, f)
 				o.Facts = 1
 				d.outcomes = append(d.outcomes, o)
+				continue
+			}
+			if list, subjects := x.figureList(d, s, ni); list != nil {
+				x.listFacts(d, s, list, subjects, &inSentence)
+				ni = list[len(list)-1]
 				continue
 			}
 			fs, reason := x.countFacts(d, s, n, inSentence)
@@ -131,19 +152,35 @@ func (x *Extractor) attachTarget(d *doc, s span, inSentence []int, at int) (int,
 	return k, true
 }
 
-// changeFact makes a fact of a comparison that has no count before it.
+// changeFact makes a fact of a comparison that has no figure before it
+// (刑事警情同比下降9.2%): the text gives the change only, so the fact has no
+// value, and a change is never summed as a figure.
 func (x *Extractor) changeFact(d *doc, s span, n number, ch *article.Change, at int) article.Fact {
 	c := clauseAround(d.text, s, at)
-	ind, subj := "变化", ""
+	ind, subj := "", ""
 	if h, ok := x.before(d, c, at, true); ok {
 		ind = h.rule.Indicator
 		subj = x.beforeNoun(d, c, h.start)
+		if subj == "" {
+			subj = h.rule.Subject
+		}
 	} else {
 		subj = x.beforeNoun(d, c, at)
 	}
-	f := x.newFact(d, s, n, 0)
+	return x.changeOnly(d, s, n, 0, subj, ind, ch)
+}
+
+// changeOnly is a fact with a subject and a change but no value.
+func (x *Extractor) changeOnly(d *doc, s span, n number, k int, subj, ind string, ch *article.Change) article.Fact {
+	if ind == "" {
+		ind = "变化"
+		if subj != "" {
+			ind = fallbackIndicator // 刑事警情同比下降9.2%: the number of 刑事警情 fell
+		}
+	}
+	f := x.newFact(d, s, n, k)
 	f.Subject, f.Indicator = subj, ind
-	f.Value, f.Unit, f.Change = article.Num(ch.Value), ch.Unit, ch
+	f.Value, f.Unit, f.Approx, f.Change = nil, "", "", ch
 	f.Category = x.factCategory(d, s, n, subj, false)
 	return f
 }
@@ -151,7 +188,17 @@ func (x *Extractor) changeFact(d *doc, s span, n number, ch *article.Change, at 
 // countFacts makes the facts of a count, amount or rate.
 func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]article.Fact, string) {
 	c := clauseAround(d.text, s, n.NumStart)
+	if negated(d.str(c.Start, n.Start)) {
+		return nil, skipNegated // 未发生一次死亡3人以上的事故: a threshold, not a count
+	}
 	h, ok := x.pickIndicator(d, c, n)
+	if !ok && len(inSentence) > 0 && strings.HasPrefix(d.str(c.Start, c.End), "其中") && x.namesPart(d, c, n) {
+		// 查处…12.6万起，其中酒驾1320起: a part is counted as its total is.
+		prev := d.facts[inSentence[len(inSentence)-1]]
+		if r, found := x.indicatorRuleFor(prev.Indicator); found && prev.Unit == n.Unit {
+			h, ok = hit{rule: r, start: c.Start, end: c.Start}, true
+		}
+	}
 	unit := n.Unit
 	if n.Skip == skipNoUnit {
 		// 1死7伤, 11受伤, 骗钱15万: the measure supplies the unit.
@@ -198,10 +245,46 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 	for k, sj := range subjects {
 		f := x.newFact(d, s, n, k)
 		f.Subject, f.Indicator, f.Unit = sj, ind, unit
+		if ind != fallbackIndicator && strings.HasPrefix(f.Period.Text, "截至") {
+			// 截至9月底共破获…: a count of events up to that day from a start the
+			// text does not give; only a stock (共有, 现有) is counted at the day.
+			f.Period.Start = ""
+		}
 		f.Category = x.factCategory(d, s, n, sj, incident)
 		out = append(out, f)
 	}
 	return out, ""
+}
+
+// namesPart tells whether a noun stands right before n in a 其中 clause
+// (其中酒驾1320起、醉驾406起), not a predicate after it (其中1人为婴儿).
+func (x *Extractor) namesPart(d *doc, c span, n number) bool {
+	from := c.Start + 2
+	for _, m := range d.numbers {
+		if m.Start >= from && m.End <= n.Start {
+			from = m.End
+		}
+	}
+	return x.cleanSubject(strings.TrimLeft(d.str(from, n.Start), "、和及与"), false) != ""
+}
+
+// negations that deny a whole clause: 未发生, 没有发生.
+var clauseNegations = []string{"未发生", "没有发生", "未出现", "没有出现", "未造成"}
+
+// negated tells a clause that states no event happened.
+func negated(before string) bool {
+	for _, w := range clauseNegations {
+		if strings.Contains(before, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// indicatorRuleFor finds the rule of an indicator by its name.
+func (x *Extractor) indicatorRuleFor(ind string) (indicatorRule, bool) {
+	r, ok := x.rules.byIndicator[ind]
+	return r, ok
 }
 
 // isMoney tells currency units.
@@ -250,6 +333,9 @@ func (x *Extractor) pickIndicator(d *doc, c span, n number) (hit, bool) {
 // countsThis tells whether a measure written before a number can count it: a
 // word about people counts only people (遇难家庭提供50万卢比, 被害人…10万元).
 func countsThis(r indicatorRule, n number) bool {
+	if len([]rune(r.Word)) == 1 {
+		return n.Unit == r.Unit // 共立刑事案件4127起, 占…的35%: a one-character verb is ambiguous
+	}
 	return r.Unit != "人" || n.Kind == "" || n.Unit == "人" || n.Unit == "人次"
 }
 
@@ -261,6 +347,9 @@ func (x *Extractor) after(d *doc, c span, n number, strong bool) (hit, bool) {
 	for k := n.End; k < limit; k++ {
 		if isDigit(text[k]) || k > n.End && isCnNumeral(text[k]) && k+1 < len(text) && x.isUnitAt(text, k+1) {
 			break
+		}
+		if text[k] == '、' {
+			break // 刑事拘留87人、逮捕41人: the next item's measure
 		}
 		w, r, ok := x.rules.indicators.matchAt(text[:c.End], k)
 		if !ok || !r.After {
@@ -379,13 +468,16 @@ func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool, inherite
 				from = m.End
 			}
 		}
-		if sj := x.cleanSubject(d.str(from, n.Start), false); sj != "" && !d.hasVerb(from, n.Start) {
+		if sj := x.cleanSubject(d.str(from, n.Start), false); sj != "" && (!d.hasVerb(from, n.Start) || isCaseName(sj) || d.endsWithNoun(n.Start) && len([]rune(sj)) <= 8) {
 			return sj
 		}
 	}
 	p := n.Start
 	if ok {
 		p = h.start
+		if strings.HasSuffix(d.str(h.start, h.end), h.rule.Subject) {
+			return h.rule.Subject // 为群众挽回经济损失2300余万元: the measure names its object
+		}
 	}
 	if sj := x.beforeNoun(d, c, p); sj != "" {
 		return sj // “盗抢骗”案件立案131起
@@ -394,6 +486,24 @@ func (x *Extractor) subjectOf(d *doc, c span, n number, h hit, ok bool, inherite
 		return "" // a bare count takes nothing from its neighbours
 	}
 	return inherited
+}
+
+// endsWithNoun tells whether the word just before p is a noun: 盘查可疑人员1500人
+// and 劝阻潜在受害群众2.1万人次 name what they count, verbs and all.
+func (d *doc) endsWithNoun(p int) bool {
+	k := d.tokenAt(p - 1)
+	return k >= 0 && d.tokens[k].End == p && nounPOS[d.tokens[k].POS] && d.tokens[k].End-d.tokens[k].Start > 1
+}
+
+// isCaseName tells a noun that names cases, reports or people by what they
+// did, and keeps its verbs: 盗窃案件, 抢劫警情, 涉毒人员.
+func isCaseName(s string) bool {
+	for _, w := range []string{"案件", "案", "警情", "人员", "嫌疑人"} {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // cutWords end a subject read after a number: 女工被毒烟熏死 -> 女工.
@@ -495,6 +605,9 @@ func (x *Extractor) beforeNoun(d *doc, c span, p int) string {
 		}
 		start = t.Start
 	}
+	if start > c.Start && (d.text[start-1] == '为' || d.text[start-1] == '帮') {
+		return "" // 为群众挽回…: whom it was done for, not what was counted
+	}
 	s := d.str(start, p)
 	for _, w := range cutWords {
 		if i := strings.LastIndex(s, w); i >= 0 {
@@ -527,14 +640,15 @@ func splitCoordination(s string) []string {
 // newFact fills what every fact of n shares: value, evidence, period, place.
 func (x *Extractor) newFact(d *doc, s span, n number, k int) article.Fact {
 	sent := strings.TrimRight(d.str(s.Start, s.End), "\n")
+	org := x.orgFor(d, s, n)
 	return article.Fact{
 		ID:     article.FactID(d.c.ID, n.Start, n.End, k),
 		Value:  article.Num(n.Value),
 		Unit:   n.Unit,
 		Approx: n.Approx,
 		Period: d.periodFor(n.Start),
-		Region: d.places.at(n.Start),
-		Org:    x.orgFor(d, s, n),
+		Region: d.scopedRegion(s, n, org),
+		Org:    org,
 		Evidence: article.Evidence{
 			Sentence: sent, SentenceStart: s.Start,
 			Start: n.Start, End: n.End, Text: d.str(n.Start, n.End),

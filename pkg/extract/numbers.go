@@ -27,6 +27,7 @@ const (
 	skipVague     = "vague"
 	skipNoUnit    = "no-unit"
 	skipIndef     = "indefinite" // 一名男子, 一辆车: an article, not a count
+	skipNegated   = "negated"    // 未发生死亡3人以上的事故: a threshold of what did not happen
 )
 
 // notStatistic lists the reasons that say what a number is, as opposed to the
@@ -292,7 +293,12 @@ func (x *Extractor) finishNumber(text []rune, n *number, j int) {
 		if text[j] == '百' && strings.HasPrefix(string(text[j:]), "百分点") {
 			break
 		}
-		n.Value *= m
+		if text[j] == '千' && x.isUnitAt(text, j) {
+			break // 1.2千克, 5千米: 千 is part of the unit
+		}
+		// 1.1亿 is 110000000, not 110000000.00000001: the digits have at
+		// most a few decimals, so round off the binary noise.
+		n.Value = math.Round(n.Value*m*1e4) / 1e4
 		j++
 	}
 	if w, q, ok := rs.postQual.matchAt(text, j); ok && n.Approx == "" || ok && w == "余" {

@@ -22,20 +22,25 @@ type periodMention struct {
 // a whole body, an unanchored pattern costs more than the segmenter.
 var periodRE = regexp.MustCompile(strings.NewReplacer("D", `[0-9０-９]`, "C", `[一二三四五六七八九十]`).Replace(
 	`^(?:自(?:今年|去年|D{4}年)[^，。,;；\n]{0,12}?以来` +
-		`|(?:今年|去年|前年|本年|D{4}年)?(?:D{1,2}|C{1,2})月份?(?:至|到|-|—|－|~|～)(?:D{1,2}|C{1,2})月份?(?:底|末|中旬|上旬|下旬)?` +
+		`|截至(?:今年|去年|本年|D{4}年|年)?(?:(?:D{1,2}|C{1,2})月)?(?:底|末)` +
+		`|截至(?:今年|去年|本年|D{4}年)?D{1,2}月D{1,2}日` +
+		`|(?:今年|去年|前年|本年|D{4}年)?(?:D{1,2}|C{1,2})(?:月份?)?(?:至|到|-|—|－|~|～)(?:D{1,2}|C{1,2})月份?(?:底|末|中旬|上旬|下旬)?` +
+		`|(?:今年|去年|前年|本年|D{4}年)?前(?:D{1,2}|C{1,3})个月` +
 		`|(?:今年|去年|本年|D{4}年)?(?:D{1,2}月)?D{1,2}日(?:至|到|-|—|－)(?:D{1,2}月)?D{1,2}日` +
 		`|(?:今年|去年|本年|D{4}年)?(?:D{1,2}月)?D{1,2}(?:日|号)(?:凌晨|早上|早晨|清晨|上午|中午|下午|傍晚|晚上|晚间|夜间|深夜|晚|夜|早)?` +
 		`|(?:今年|去年|前年|本年|D{4}年)?(?:D{1,2}|C{1,2})月份?(?:上中旬|中下旬|上旬|中旬|下旬|初|底|末)?` +
 		`|(?:今年|去年|前年|D{4}年)(?:以来|上半年|下半年|前三季度|第一季度|一季度|第二季度|二季度|第三季度|三季度|第四季度|四季度)?` +
-		`|(?:上半年|下半年)` +
+		`|(?:上半年|下半年|前三季度|第?[一二三四]季度)` +
+		`|现有` +
 		`|(?:昨天|昨日|今天|今日|前天|当天|当日|次日|今晨|昨晨|昨晚|今晚|昨夜|当晚)(?:凌晨|早上|早晨|清晨|上午|中午|下午|傍晚|晚上|晚|夜)?` +
-		`|截至目前|截至D{1,2}月D{1,2}日|截至今年D{1,2}月底|近日|日前)`))
+		`|截至目前|近日|日前)`))
 
 // periodSecond maps the first character of a worded time expression to the
 // characters that may follow it; digits start the others.
 var periodSecond = map[rune]string{
-	'自': "今去0123456789０１２３４５６７８９", '今': "年天日晨晚", '去': "年", '前': "年天", '本': "年",
+	'自': "今去0123456789０１２３４５６７８９", '今': "年天日晨晚", '去': "年", '前': "年天三0123456789０１２３４５６７８９一二四五六七八九十", '本': "年",
 	'上': "半", '下': "半", '昨': "天日晚晨夜", '当': "天日晚", '次': "日", '截': "至", '近': "日", '日': "前",
+	'第': "一二三四", '现': "有",
 }
 
 // mayStartPeriod is a cheap test run before the regular expression: most
@@ -46,9 +51,9 @@ func mayStartPeriod(text []rune, i int) bool {
 		return true
 	}
 	if _, ok := cnDigits[r]; ok || r == '十' {
-		// 六月, 十二月: a month within three characters.
-		for k := i + 1; k < len(text) && k <= i+3; k++ {
-			if text[k] == '月' {
+		// 六月, 十二月, 一至六月: a month within five characters; 一季度.
+		for k := i + 1; k < len(text) && k <= i+5; k++ {
+			if text[k] == '月' || text[k] == '季' && k == i+1 {
 				return true
 			}
 		}
@@ -88,6 +93,10 @@ func findPeriods(text []rune, published string) []periodMention {
 		}
 		s := window[:m[1]]
 		n := utf8.RuneCountInString(s)
+		if isComparisonBasis(text, i, i+n, s) {
+			i += n - 1
+			continue // 较去年同期: what a change compares with, not when a figure holds
+		}
 		pm := periodMention{Start: i, End: i + n, Period: article.Period{Text: s}}
 		resolvePeriod(&pm.Period, s, pub, hasPub, &last)
 		out = append(out, pm)
@@ -95,6 +104,20 @@ func findPeriods(text []rune, published string) []periodMention {
 	}
 	return out
 }
+
+// isComparisonBasis tells a bare year that names the basis of a comparison
+// (较去年同期提高4.3个百分点, 比去年增加): it dates no figure.
+func isComparisonBasis(text []rune, start, end int, s string) bool {
+	if s != "去年" && s != "前年" && s != "上年" {
+		return false
+	}
+	prev := runeAt(text, start-1)
+	return prev == '较' || prev == '比' || prev == '与' || prev == '同' || string(text[end:min(len(text), end+2)]) == "同期"
+}
+
+// periodAnchor is the date relative time expressions (今年, 昨天, 今年以来)
+// are read against.
+func periodAnchor(c article.Clean) string { return anchorDate(c) }
 
 func parsePublished(p string) (time.Time, bool) {
 	if len(p) < 10 {
@@ -118,11 +141,22 @@ func resolvePeriod(p *article.Period, s string, pub time.Time, hasPub bool, last
 	}
 	setDay := func(t time.Time) { set(t, t) }
 	switch {
-	case strings.HasPrefix(s, "截至"):
-		if s == "截至目前" && hasPub {
+	case s == "截至目前":
+		if hasPub {
 			p.End = pub.Format(day)
-			return
 		}
+		return
+	case strings.HasPrefix(s, "截至"):
+		// 截至去年底, 截至6月30日: a stock at one day.
+		if t, ok := pointDay(strings.TrimPrefix(s, "截至"), pub, hasPub); ok {
+			setDay(t)
+		}
+		return
+	case s == "现有":
+		if hasPub {
+			setDay(pub) // 现有吸毒人员: a stock on the day of the report
+		}
+		return
 	case s == "近日" || s == "日前":
 		return
 	case strings.HasPrefix(s, "自"):
@@ -166,16 +200,26 @@ func resolvePeriod(p *article.Period, s string, pub time.Time, hasPub bool, last
 		}
 	}
 	rest := strings.TrimPrefix(s, yearText)
-	if rest == "" || rest == "以来" || strings.Contains(rest, "季度") || strings.Contains(rest, "半年") {
-		if year == 0 && hasPub && yearText == "" {
-			year = pub.Year() // 上半年 alone: this year
+	thisYear := year
+	if thisYear == 0 && hasPub && yearText == "" {
+		thisYear = pub.Year() // 上半年, 前8个月, 一季度 alone: this year
+	}
+	if m := firstMonthsRE.FindStringSubmatch(rest); m != nil {
+		// 前8个月: January to the end of the eighth month.
+		if n := monthNumber(m[1]); thisYear != 0 && n >= 1 && n <= 12 {
+			set(date(thisYear, 1, 1), date(thisYear, n+1, 1).AddDate(0, 0, -1))
 		}
+		return
+	}
+	if rest == "" || rest == "以来" || strings.Contains(rest, "季度") || strings.Contains(rest, "半年") {
+		year = thisYear
 		if year == 0 {
 			return
 		}
 		a, b := date(year, 1, 1), date(year, 12, 31)
 		switch {
-		case rest == "以来":
+		case rest == "以来" || rest == "" && (yearText == "今年" || yearText == "本年"):
+			// 今年以来, and 今年 alone in a report: this year up to the report.
 			if hasPub && pub.Year() == year {
 				b = pub
 			} else {
@@ -202,6 +246,9 @@ func resolvePeriod(p *article.Period, s string, pub time.Time, hasPub bool, last
 	}
 	// Split a range at its connector; each side is month and/or day.
 	parts := rangeSepRE.Split(rest, 2)
+	if len(parts) == 2 && !strings.ContainsAny(parts[0], "月日号") {
+		parts[0] += "月" // 1—7月, 一至六月: the first month shares the second's 月
+	}
 	m1, d1 := monthDay(parts[0])
 	m2, d2 := m1, d1
 	if len(parts) == 2 {
@@ -255,6 +302,53 @@ func resolvePeriod(p *article.Period, s string, pub time.Time, hasPub bool, last
 		return
 	}
 	set(a, b)
+}
+
+var firstMonthsRE = regexp.MustCompile(`^前([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})个月$`)
+
+// monthNumber reads a month count in digits or numerals: 8, 十二.
+func monthNumber(s string) int {
+	if v := atoiWide(s); v != 0 {
+		return v
+	}
+	v, _ := parseChinese([]rune(s))
+	return int(v)
+}
+
+// pointDay resolves the day of a stock: 去年底, 6月底, 2022年末, 6月30日.
+func pointDay(s string, pub time.Time, hasPub bool) (time.Time, bool) {
+	year, yearText := 0, ""
+	if m := yearPrefixRE.FindStringSubmatch(s); m != nil {
+		yearText = m[0]
+		switch {
+		case m[1] != "":
+			year = atoiWide(m[1])
+		case hasPub:
+			year = pub.Year() - map[string]int{"今年": 0, "本年": 0, "去年": 1, "前年": 2}[m[2]]
+		}
+	}
+	rest := strings.TrimPrefix(strings.TrimPrefix(s, yearText), "年")
+	if year == 0 {
+		if !hasPub {
+			return time.Time{}, false
+		}
+		year = pub.Year()
+	}
+	if rest == "底" || rest == "末" {
+		return date(year, 12, 31), true
+	}
+	m, d := monthDay(rest)
+	if m < 1 || m > 12 || d > 31 {
+		return time.Time{}, false
+	}
+	t := date(year, m+1, 1).AddDate(0, 0, -1)
+	if d > 0 {
+		t = date(year, m, d)
+	}
+	if yearText == "" && hasPub && t.After(pub) && t.Year() == pub.Year() && t.Sub(pub) > 31*24*time.Hour {
+		t = t.AddDate(-1, 0, 0) // 截至12月底 read in March: last December
+	}
+	return t, true
 }
 
 func monthDay(s string) (int, int) {

@@ -42,18 +42,21 @@ type changeRule struct {
 // changed afterwards, so an Extractor is safe for concurrent use.
 type ruleSet struct {
 	indicators *lexicon[indicatorRule]
-	units      *lexicon[unitRule]
-	preQual    *lexicon[qualifierRule]
-	postQual   *lexicon[qualifierRule]
-	tailQual   *lexicon[qualifierRule]
-	basis      *lexicon[changeRule]
-	direction  *lexicon[changeRule]
-	categories *lexicon[string]
-	police     *lexicon[policeWord]
-	orgs       *lexicon[string]
-	titles     *lexicon[struct{}]
-	trim       []string
-	dict       []dictWord
+	// byIndicator is the first rule of each indicator, for a part (其中酒驾1320起)
+	// counted as its total is.
+	byIndicator map[string]indicatorRule
+	units       *lexicon[unitRule]
+	preQual     *lexicon[qualifierRule]
+	postQual    *lexicon[qualifierRule]
+	tailQual    *lexicon[qualifierRule]
+	basis       *lexicon[changeRule]
+	direction   *lexicon[changeRule]
+	categories  *lexicon[string]
+	police      *lexicon[policeWord]
+	orgs        *lexicon[string]
+	titles      *lexicon[struct{}]
+	trim        []string
+	dict        []dictWord
 }
 
 // policeWord is one line of rules/police.tsv.
@@ -147,17 +150,18 @@ func equalRunes(a, b []rune) bool {
 
 func loadRules() (*ruleSet, error) {
 	rs := &ruleSet{
-		indicators: newLexicon[indicatorRule](),
-		units:      newLexicon[unitRule](),
-		preQual:    newLexicon[qualifierRule](),
-		postQual:   newLexicon[qualifierRule](),
-		tailQual:   newLexicon[qualifierRule](),
-		basis:      newLexicon[changeRule](),
-		direction:  newLexicon[changeRule](),
-		categories: newLexicon[string](),
-		police:     newLexicon[policeWord](),
-		orgs:       newLexicon[string](),
-		titles:     newLexicon[struct{}](),
+		indicators:  newLexicon[indicatorRule](),
+		byIndicator: map[string]indicatorRule{},
+		units:       newLexicon[unitRule](),
+		preQual:     newLexicon[qualifierRule](),
+		postQual:    newLexicon[qualifierRule](),
+		tailQual:    newLexicon[qualifierRule](),
+		basis:       newLexicon[changeRule](),
+		direction:   newLexicon[changeRule](),
+		categories:  newLexicon[string](),
+		police:      newLexicon[policeWord](),
+		orgs:        newLexicon[string](),
+		titles:      newLexicon[struct{}](),
 	}
 	for _, t := range titleWords {
 		rs.titles.add(t, struct{}{})
@@ -191,6 +195,9 @@ func loadRules() (*ruleSet, error) {
 				return fmt.Errorf("%s: position %q", c[0], c[3])
 			}
 			rs.indicators.add(c[0], r)
+			if _, ok := rs.byIndicator[r.Indicator]; !ok {
+				rs.byIndicator[r.Indicator] = r
+			}
 			return nil
 		}},
 		{"units.tsv", 3, func(c []string) error {

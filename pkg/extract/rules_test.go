@@ -120,10 +120,11 @@ func TestChanges(t *testing.T) {
 			}
 		})
 	}
-	// A rate's own change, with the measure named in between, stands alone.
+	// A rate's own change, with the measure named in between, stands alone,
+	// and the fact has no value: the change is never a rate.
 	got := extractBody(t, "破案率同比提高5个百分点。", "")
 	f := factFor(got, "5个百分点")
-	if f == nil || f.Indicator != "破案率" || f.Change == nil || f.Change.Unit != "pp" || f.ValueOr(-1) != 5 {
+	if f == nil || f.Indicator != "破案率" || f.Change == nil || f.Change.Unit != "pp" || f.Change.Value != 5 || f.Value != nil {
 		t.Errorf("standalone change: %+v", f)
 	}
 }

@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math"
@@ -105,7 +106,7 @@ func ddlContext(ctx context.Context, conn driver.Conn) (context.Context, error) 
 // Migrate applies the migrations database has not recorded yet, in order,
 // recording each in schema_migrations. Running it again, or from two loaders
 // at once, is harmless: statements are CREATE ... IF NOT EXISTS, except where
-// a derived table is rebuilt (0009): dropped, created anew and refilled from
+// a derived table is rebuilt (0009, 0011): dropped, created anew and refilled from
 // its source. Each loader repeats such a migration until a run of its own
 // completes, and the last complete run leaves the table whole.
 // The database must exist.
@@ -169,11 +170,28 @@ func execRetrying(ctx context.Context, conn driver.Conn, db string, m Migration)
 
 func execAll(ctx context.Context, conn driver.Conn, db string, m Migration) error {
 	for i, stmt := range m.Statements {
-		if err := conn.Exec(ctx, strings.ReplaceAll(stmt, "{db}", db)); err != nil {
+		if err := conn.Exec(ctx, strings.ReplaceAll(stmt, "{db}", db)); err != nil && !columnAdded(stmt, err) {
 			return fmt.Errorf("migration %04d_%s statement %d: %w", m.Version, m.Name, i+1, err)
 		}
 	}
 	return nil
+}
+
+// addColumn matches a statement that adds one column.
+var addColumn = regexp.MustCompile(`^ALTER TABLE \S+ ADD COLUMN \w+ `)
+
+// columnAdded tells an ADD COLUMN that failed because an earlier run (or
+// another loader) added the column: ClickHouse 18.16 has no ADD COLUMN IF
+// NOT EXISTS, so a rerun of the migration takes the column for added.
+func columnAdded(stmt string, err error) bool {
+	if !addColumn.MatchString(strings.TrimSpace(stmt)) {
+		return false
+	}
+	var ex *clickhouse.Exception
+	if errors.As(err, &ex) && ex.Code == 44 {
+		return true // ILLEGAL_COLUMN: "column with this name already exists"
+	}
+	return strings.Contains(err.Error(), "already exists")
 }
 
 func appliedVersions(ctx context.Context, conn driver.Conn, db string) (map[uint32]bool, error) {

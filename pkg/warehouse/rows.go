@@ -43,6 +43,7 @@ var (
 	factColumns = []string{
 		"fact_id", "article_id", "subject", "indicator", "category", "value", "unit", "approx",
 		"has_change", "change_basis", "change_direction", "change_value", "change_unit",
+		"change_count_value", "change_count_unit",
 		"period_text", "period_start", "period_end",
 		"region_text", "region_name", "region_code", "region_level", "region_province",
 		"region_prefecture", "region_county", "region_township", "region_status",
@@ -147,9 +148,11 @@ func factRow(f *article.Fact, e *article.Extracted, published, ingested time.Tim
 	if f.ID == "" {
 		return nil, errors.New("fact has no id")
 	}
-	value := f.ValueOr(0)
-	if math.IsNaN(value) || math.IsInf(value, 0) {
-		return nil, fmt.Errorf("value %v is not a number", value)
+	// A fact that states only a change has no value: NULL, never 0 or the
+	// change, so sums and latest rates leave it out.
+	value := f.Value
+	if value != nil && (math.IsNaN(*value) || math.IsInf(*value, 0)) {
+		return nil, fmt.Errorf("value %v is not a number", *value)
 	}
 	var hasChange uint8
 	var ch article.Change
@@ -157,6 +160,9 @@ func factRow(f *article.Fact, e *article.Extracted, published, ingested time.Tim
 		hasChange, ch = 1, *f.Change
 		if math.IsNaN(ch.Value) || math.IsInf(ch.Value, 0) {
 			return nil, fmt.Errorf("change value %v is not a number", ch.Value)
+		}
+		if c := ch.CountValue; c != nil && (math.IsNaN(*c) || math.IsInf(*c, 0)) {
+			return nil, fmt.Errorf("change count value %v is not a number", *c)
 		}
 	}
 	start, err := parseDate(f.Period.Start, "period start")
@@ -181,6 +187,7 @@ func factRow(f *article.Fact, e *article.Extracted, published, ingested time.Tim
 	return []any{
 		f.ID, e.ID, f.Subject, f.Indicator, f.Category, value, f.Unit, f.Approx,
 		hasChange, ch.Basis, ch.Direction, ch.Value, ch.Unit,
+		ch.CountValue, ch.CountUnit,
 		f.Period.Text, start, end,
 		r.Text, r.Name, r.Code, r.Level, r.Province,
 		r.Prefecture, r.County, r.Township, r.Status,

@@ -128,6 +128,19 @@ func TestCurrentClickHouse(t *testing.T) {
 	if got := counts(); got[1] != first[1] {
 		t.Errorf("v_facts count after re-extraction = %s, want %s", got[1], first[1])
 	}
+
+	// A change stated alone: a NULL value, in no statistic and no sum.
+	write([]article.Extracted{warehousetest.ChangeOnly()})
+	changeWant := warehousetest.ChangeOnlyWant()
+	for _, q := range warehousetest.ChangeOnlyQueries() {
+		got, err := conn.QueryStrings(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !warehousetest.MatchRows(got, changeWant[q]) {
+			t.Errorf("%s\n got  %q\n want %q", q, got, changeWant[q])
+		}
+	}
 }
 
 func freshnessAfterSecondLoad(want [][]string) [][]string {

@@ -2,6 +2,8 @@
 -- Each statistic beside the same statistic one year earlier (same region,
 -- indicator, subject, category, unit and the same days of the year), with the
 -- change in percent. Rates (unit %) also get the change in percentage points.
+-- Only figures: a change an article states alone has no value and is not in
+-- v_statistics (see reported-changes).
 SELECT
     region_code,
     region_name,
