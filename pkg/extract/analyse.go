@@ -53,6 +53,16 @@ func (x *Extractor) analyse(c article.Clean) *doc {
 	d.orgs = x.findOrgs(d)
 	d.entities = x.entities(d)
 	x.facts(d)
+	x.tollForms(d)
+	x.zeroFacts(d)
+	d.facts = append(d.facts, x.titleFacts(d)...)
+	d.facts = uniqueFacts(d.facts)
+	assignRoles(d)
+	if !d.publicSecurity && d.incident != "" && hasToll(d.facts) {
+		// A traffic accident, fire, poisoning or disaster with a toll is what
+		// public-security and emergency bulletins count.
+		d.publicSecurity = true
+	}
 	return d
 }
 

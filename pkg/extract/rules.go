@@ -54,6 +54,7 @@ type ruleSet struct {
 	titles     *lexicon[struct{}]
 	trim       []string
 	dict       []dictWord
+	zeros      zeroRules
 }
 
 // policeWord is one line of rules/police.tsv.
@@ -236,6 +237,7 @@ func loadRules() (*ruleSet, error) {
 			rs.police.add(c[0], policeWord{Weight: w, Casualty: c[2] == "casualty"})
 			return nil
 		}},
+		{"zeros.tsv", 4, rs.zeros.add},
 		{"orgs.tsv", 1, func(c []string) error { rs.orgs.add(c[0], c[0]); return nil }},
 		{"subject_trim.txt", 1, func(c []string) error { rs.trim = append(rs.trim, c[0]); return nil }},
 		{"dict.txt", 1, func(c []string) error {
