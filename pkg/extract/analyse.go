@@ -58,9 +58,7 @@ func (x *Extractor) analyse(c article.Clean) *doc {
 	d.facts = append(d.facts, x.titleFacts(d)...)
 	d.facts = uniqueFacts(d.facts)
 	assignRoles(d)
-	if !d.publicSecurity && d.incident != "" && hasToll(d.facts) {
-		// A traffic accident, fire, poisoning or disaster with a toll is what
-		// public-security and emergency bulletins count.
+	if !d.publicSecurity && tollInScope(d) {
 		d.publicSecurity = true
 	}
 	return d

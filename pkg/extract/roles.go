@@ -101,6 +101,7 @@ func rolesOfToll(d *doc, idx []int) {
 		}
 	}
 	m := d.facts[top].ValueOr(0)
+	topSent := d.facts[top].Evidence.SentenceStart
 	seen := map[float64]bool{}
 	var smaller []int
 	sum := 0.0
@@ -110,6 +111,8 @@ func rolesOfToll(d *doc, idx []int) {
 		case i == top:
 		case v == m || isTitleFact(*f):
 			f.Role = article.RoleRepeat // a title rounds what the body tells
+		case !isTitleFact(d.facts[top]) && f.Evidence.SentenceStart == topSent && f.Evidence.Start > d.facts[top].Evidence.Start:
+			f.Role, f.PartOf = article.RolePart, d.facts[top].ID // 10人受伤，其中一人伤势严重
 		default:
 			smaller = append(smaller, i)
 			if !seen[v] {
@@ -124,9 +127,9 @@ func rolesOfToll(d *doc, idx []int) {
 			update = true
 		}
 	}
-	if sum > m && !update {
-		// 两人在车内死亡，一人在摩托车上死亡: figures that only add up.
-		counted := map[float64]bool{}
+	if !update && (sum > m || addsTo(d, d.facts[top])) {
+		// 两人在车内死亡，另外3人也当场死亡: figures that add up.
+		counted := map[float64]bool{m: true}
 		for _, i := range smaller {
 			if v := d.facts[i].ValueOr(0); counted[v] {
 				d.facts[i].Role = article.RoleRepeat
@@ -138,12 +141,25 @@ func rolesOfToll(d *doc, idx []int) {
 	}
 	for _, i := range smaller {
 		f := &d.facts[i]
-		if update && f.Evidence.Start < d.facts[top].Evidence.Start || update && isTitleFact(d.facts[top]) {
+		if update {
 			f.Role = article.RoleSuperseded
 			continue
 		}
 		f.Role, f.PartOf = article.RolePart, d.facts[top].ID
 	}
+}
+
+// additiveWords before a figure say it adds to those told before it:
+// 另有3人受伤, 另外3人也当场死亡.
+var additiveWords = []string{"另有", "另外", "另", "还有", "此外"}
+
+// addsTo tells whether f's clause says it adds to the figures before it.
+func addsTo(d *doc, f article.Fact) bool {
+	if isTitleFact(f) {
+		return false
+	}
+	c := clauseAround(d.text, d.sentenceOf(f.Evidence.Start), f.Evidence.Start)
+	return containsAny(d.str(c.Start, f.Evidence.Start), additiveWords)
 }
 
 // updateWords say a toll was revised: 死亡人数升至12人.
@@ -208,14 +224,4 @@ func uniqueFacts(fs []article.Fact) []article.Fact {
 		}
 	}
 	return out
-}
-
-// hasToll tells whether any fact counts people hurt, lost or caught.
-func hasToll(fs []article.Fact) bool {
-	for _, f := range fs {
-		if tollIndicators[f.Indicator] && f.Role == article.RoleTotal {
-			return true
-		}
-	}
-	return false
 }
