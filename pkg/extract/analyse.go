@@ -24,6 +24,7 @@ type doc struct {
 	periods   []periodMention
 	orgs      []article.Entity
 	places    placeScan
+	region    article.Region // where the event happened (eventplace.go)
 
 	publicSecurity bool
 	incident       string
@@ -58,6 +59,8 @@ func (x *Extractor) analyse(c article.Clean) *doc {
 	d.facts = append(d.facts, x.titleFacts(d)...)
 	d.facts = uniqueFacts(d.facts)
 	assignRoles(d)
+	d.region = x.eventRegion(d)
+	eventFactRegions(d)
 	if !d.publicSecurity && tollInScope(d) {
 		d.publicSecurity = true
 	}

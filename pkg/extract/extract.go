@@ -75,7 +75,7 @@ func (x *Extractor) Extract(c article.Clean) (article.Extracted, error) {
 	d := x.analyse(c)
 	out.PublicSecurity = d.publicSecurity
 	out.IncidentType = d.incident
-	out.Region = d.places.main()
+	out.Region = d.region
 	if d.entities != nil {
 		out.Entities = d.entities
 	}

@@ -97,8 +97,8 @@ func (x *Extractor) zeroFacts(d *doc) {
 func (x *Extractor) negationBefore(d *doc, i int, event bool) (int, bool) {
 	text := d.text
 	for k := i; k >= 0 && i-k <= zeroGap; k-- {
-		if k < i && (isClauseBreak(text[k]) || isDigit(text[k])) {
-			return 0, false
+		if k < i && (isClauseBreak(text[k]) || isDigit(text[k]) || !event && (isCnNumeral(text[k]) || hasRunesAt(text, k, "发生"))) {
+			return 0, false // 未发生一次死亡3人以上的事故 denies an accident, not a death
 		}
 		w, _, ok := x.rules.zeros.neg.matchEnd(text[:k], k)
 		if !ok {
