@@ -50,9 +50,9 @@ var leadVerbs = []string{"发生", "遭", "相撞", "起火", "爆炸", "袭击"
 
 // Words around a place name that say it is not where the event happened.
 var (
-	placeNotBefore = []string{"往", "向", "开往", "驶往", "飞往", "来自", "老家", "返回", "前往", "回到", "赶往", "送往", "转往", "籍贯"}
+	placeNotBefore = []string{"从", "往", "向", "开往", "驶往", "飞往", "来自", "老家", "返回", "前往", "回到", "赶往", "送往", "转往", "籍贯"}
 	placeOrigin    = []string{"开往", "驶往", "前往", "发往", "飞往"}
-	placeNotAfter  = []string{"时间", "籍", "男", "女", "小伙", "方向", "人氏", "高速", "国道", "省道", "公路", "铁路", "表示", "说", "称", "介绍", "指出", "电", "网友", "方面", "警方"}
+	placeNotAfter  = []string{"时间", "籍", "男", "女", "小伙", "方向", "人氏", "高速", "国道", "省道", "公路", "铁路", "表示", "说", "称", "介绍", "指出", "电", "网友", "方面", "警方", "网", "日报", "晚报", "电台", "电视", "卫视", "至"}
 )
 
 // notEventPlace tells a mention that names no place of the event: 北京时间,
@@ -71,6 +71,9 @@ func notEventPlace(text []rune, m mention) bool {
 			return true // 从贵州开往广东: where the vehicle came from
 		}
 	}
+	if runeAt(text, m.End) == '人' && runeAt(text, m.End+1) != '民' {
+		return true // 湖北人: where someone comes from
+	}
 	if m.Kind != "org" {
 		for _, w := range placeNotAfter {
 			if strings.HasPrefix(after, w) {
@@ -78,7 +81,8 @@ func notEventPlace(text []rune, m mention) bool {
 			}
 		}
 	}
-	if runeAt(text, m.Start-1) == '（' && runeAt(text, m.End) == '）' || runeAt(text, m.Start-1) == '(' && runeAt(text, m.End) == ')' {
+	if strings.ContainsRune("（(", runeAt(text, m.Start-1)) && strings.ContainsRune("）)", runeAt(text, m.End)) && isHan(runeAt(text, m.Start-2)) &&
+		(strings.ContainsRune("（(", runeAt(text, m.End+2)) || hasRunesAt(text, m.End+1, "高速") || hasRunesAt(text, m.End+1, "铁路") || hasRunesAt(text, m.End+1, "公路")) {
 		return true // 合（合肥）宁（南京）高速: a road's abbreviation spelled out
 	}
 	// 新华社北京6月12日电: a dateline's city, then a date and 电.
@@ -87,6 +91,27 @@ func notEventPlace(text []rune, m mention) bool {
 		k++
 	}
 	return k > m.End && (runeAt(text, k) == '电' || hasRunesAt(text, k, "消息") || runeAt(text, k) == '讯')
+}
+
+// leadSentences is how many opening sentences may hold the lead.
+const leadSentences = 4
+
+// datelineWords end a dateline after its date: 新华社北京6月12日电,
+// 中广网梧州7月15日消息, 新华网呼和浩特9月6日信息.
+var datelineWords = []string{"日电", "日消息", "日信息", "日讯", "日报道"}
+
+// datelineEnd is where the dateline ends in the opening of text (0 when
+// there is none): its city is where the report was filed, not the event.
+func datelineEnd(text []rune) int {
+	limit := min(len(text), 60)
+	for i := 0; i < limit; i++ {
+		for _, w := range datelineWords {
+			if hasRunesAt(text, i, w) {
+				return i + len([]rune(w))
+			}
+		}
+	}
+	return 0
 }
 
 // marksEventPlace tells a place the words around it mark as the event's:
@@ -122,13 +147,17 @@ func (x *Extractor) eventRegion(d *doc) article.Region {
 	main := d.places.main()
 	ms := d.places.mentions()
 	var kept []mention
+	dl := datelineEnd(d.text)
 	for _, m := range ms {
-		if m.Region.Status == "resolved" && m.Region.Code != "" && m.Kind != "anaphor" && !notEventPlace(d.text, m) {
+		if m.Region.Status == "resolved" && m.Region.Code != "" && m.Kind != "anaphor" && m.End > dl && !notEventPlace(d.text, m) {
 			kept = append(kept, m)
 		}
 	}
 	lead, firstInLead := leadSentence(d), -1
-	for _, s := range d.sentences {
+	for k, s := range d.sentences {
+		if k >= leadSentences {
+			break // a place first named further on is no lead's
+		}
 		if !tellsEvent(d, s) {
 			continue
 		}
@@ -149,15 +178,15 @@ func (x *Extractor) eventRegion(d *doc) article.Region {
 		}
 	}
 	if c, ok := x.countryIn(x.titleTokens(d), []rune(d.c.Title), -1); ok && titleEvent(d.c.Title, c) {
-		return article.Region{Text: c.text, Name: c.country, Country: c.country, Status: "foreign"}
+		return foreign(c)
 	}
 	limit := lead.End
 	if firstInLead >= 0 {
 		limit = kept[firstInLead].Start
 	}
 	if lead.End > lead.Start {
-		if c, ok := x.countryIn(d.tokens, d.text[:limit], lead.Start); ok {
-			return article.Region{Text: c.text, Name: c.country, Country: c.country, Status: "foreign"}
+		if c, ok := x.countryIn(d.tokens, d.text[:limit], max(lead.Start, dl)); ok {
+			return foreign(c)
 		}
 	}
 	if firstInLead >= 0 {
@@ -169,6 +198,9 @@ func (x *Extractor) eventRegion(d *doc) article.Region {
 			if len(m.Region.Code) > len(r.Code) && strings.HasPrefix(m.Region.Code, r.Code) && strings.Contains(leadText, shortPlace(m.Region.Name)) {
 				r = m.Region
 			}
+		}
+		if main.Status == "resolved" && len(main.Code) > len(r.Code) && strings.HasPrefix(main.Code, r.Code) {
+			r = main // the place named most often lies inside the lead's
 		}
 		return r
 	}
@@ -189,6 +221,10 @@ func (x *Extractor) eventRegion(d *doc) article.Region {
 // shortPlace drops a division's suffix: 汶川县 -> 汶川 (kept when that leaves
 // one character).
 func shortPlace(name string) string {
+	rs := []rune(name)
+	if len(rs) > 4 && (strings.HasSuffix(name, "自治县") || strings.HasSuffix(name, "自治州") || strings.HasSuffix(name, "自治旗")) {
+		return string(rs[:2]) // 天祝藏族自治县 -> 天祝
+	}
 	for _, suf := range []string{"自治县", "自治州", "县", "市", "区", "省", "镇", "乡"} {
 		if s := strings.TrimSuffix(name, suf); s != name && len([]rune(s)) >= 2 {
 			return s
@@ -197,7 +233,12 @@ func shortPlace(name string) string {
 	return name
 }
 
-// countryMention is a country named in a text.
+// countryNotAfter follow a country that speaks or measures, not where the
+// event is: 美国地质勘探局, 美国政府, 日本气象厅.
+var countryNotAfter = []string{"地质", "政府", "总统", "官方", "媒体", "外交", "国防", "军方", "当局", "驻", "大使", "使馆", "气象", "新闻", "通讯社", "有线", "广播", "电视", "专家", "科学"}
+
+// countryMention is a country named in a text; country is empty for a list
+// of countries.
 type countryMention struct{ text, country string }
 
 // countryIn finds the first country in text[from:] (from < 0: all of it)
@@ -215,9 +256,13 @@ func (x *Extractor) countryIn(tokens []token, text []rune, from int) (countryMen
 			continue
 		}
 		e := i + len([]rune(w))
-		if next := runeAt(text, e); strings.ContainsRune("人籍裔方士兵军公游男女", next) || strings.ContainsRune("系是为", runeAt(text, i-1)) || hasRunesAt(text, e, "驻") || hasRunesAt(text, e, "大使") || hasRunesAt(text, e, "使馆") {
+		if next := runeAt(text, e); strings.ContainsRune("人籍裔方士兵军公游男女", next) || strings.ContainsRune("系是为", runeAt(text, i-1)) || containsAny(string(text[e:min(len(text), e+3)]), countryNotAfter) {
 			i = e - 1
 			continue
+		}
+		if strings.ContainsRune("、和与及", runeAt(text, e)) {
+			// 法国、西班牙和希腊等多国: a list names no one place.
+			return countryMention{text: w}, true
 		}
 		return countryMention{text: w, country: c}, true
 	}
@@ -244,4 +289,13 @@ func eventFactRegions(d *doc) {
 func titleEvent(title string, c countryMention) bool {
 	i := strings.Index(title, c.text)
 	return i >= 0 && containsAny(title[i:], append(append([]string{}, leadVerbs...), emergencyWords...))
+}
+
+// foreign is the region of an event abroad; several countries named as a
+// list leave it ambiguous, still with no Chinese code.
+func foreign(c countryMention) article.Region {
+	if c.country == "" {
+		return article.Region{Text: c.text, Status: "ambiguous"}
+	}
+	return article.Region{Text: c.text, Name: c.country, Country: c.country, Status: "foreign"}
 }
