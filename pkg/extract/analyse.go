@@ -25,6 +25,7 @@ type doc struct {
 	orgs      []article.Entity
 	places    placeScan
 	region    article.Region // where the event happened (eventplace.go)
+	hedged    map[string]bool // indicators whose harm the report says may have happened (zeros.go)
 
 	publicSecurity bool
 	incident       string

@@ -88,18 +88,20 @@ func isBackground(d *doc, f *article.Fact, ev event) bool {
 	return false
 }
 
-// sinceYear finds 自1947年以来: a count over years of history.
+// sinceYear finds 自1947年以来 and 自1947年印度独立以来: a count over years
+// of history (a four-digit year, then 以来).
 func sinceYear(s string) bool {
-	i := strings.Index(s, "年以来")
+	i := strings.Index(s, "以来")
 	if i < 0 {
 		return false
 	}
 	rs := []rune(s[:i])
-	n := 0
-	for k := len(rs) - 1; k >= 0 && isDigit(rs[k]); k-- {
-		n++
+	for k := 0; k+4 < len(rs); k++ {
+		if rs[k+4] == '年' && isDigit(rs[k]) && isDigit(rs[k+1]) && isDigit(rs[k+2]) && isDigit(rs[k+3]) && (k == 0 || !isDigit(rs[k-1])) {
+			return true
+		}
 	}
-	return n == 4
+	return false
 }
 
 // hasRunesAt tells whether w is written at text[i:].

@@ -26,8 +26,8 @@ var severities = map[string]bool{"重伤": true, "轻伤": true, "轻微伤": tr
 //   - per indicator, the largest figure of the report's event is the total;
 //     the same figure again is a repeat, smaller ones stated with it are its
 //     parts, or superseded when the report says the toll rose;
-//   - smaller figures that add up to more than the largest are separate
-//     quantities, each a total;
+//   - smaller figures before a largest one that says it adds to them
+//     (另有3人受伤) are separate quantities, each a total;
 //   - a title figure is a total only when the body has none larger.
 func assignRoles(d *doc) {
 	for i := range d.facts {
@@ -49,8 +49,10 @@ func assignRoles(d *doc) {
 		if !tollIndicators[f.Indicator] {
 			continue
 		}
-		if f.Value == nil {
-			f.Role = article.RoleContext // a change alone is no count to add
+		if f.Value == nil || !countsPeople(f.Unit) {
+			// A change alone is no count to add; nor 一起食物中毒事件, a count
+			// of events under a measure of people.
+			f.Role = article.RoleContext
 			continue
 		}
 		if isBackground(d, f, ev) {
@@ -83,7 +85,8 @@ func rolesOfToll(d *doc, idx []int) {
 	// beside a toll speaks of a group, not of the event.
 	for k, i := range zeros {
 		switch {
-		case len(nonzero) > 0:
+		case len(nonzero) > 0 || d.hedged[d.facts[i].Indicator]:
+			// 尚未接到人员伤亡报告 beside 估计有人员伤亡: the report settles on no zero.
 			d.facts[i].Role = article.RoleContext
 		case k > 0:
 			d.facts[i].Role = article.RoleRepeat
@@ -92,11 +95,21 @@ func rolesOfToll(d *doc, idx []int) {
 	if len(nonzero) == 0 {
 		return
 	}
-	// The total: the largest figure, first stated in the body.
-	top := -1
+	nonzero = dropCorrected(d, nonzero)
+	// The total: the largest figure, first stated in the body; a title's
+	// figure only when the body states none (a title misread must not
+	// outweigh the body).
+	top, body := -1, false
 	for _, i := range nonzero {
-		v := d.facts[i].ValueOr(0)
-		if top < 0 || v > d.facts[top].ValueOr(0) || v == d.facts[top].ValueOr(0) && isTitleFact(d.facts[top]) && !isTitleFact(d.facts[i]) {
+		if !isTitleFact(d.facts[i]) {
+			body = true
+		}
+	}
+	for _, i := range nonzero {
+		if body && isTitleFact(d.facts[i]) {
+			continue
+		}
+		if v := d.facts[i].ValueOr(0); top < 0 || v > d.facts[top].ValueOr(0) {
 			top = i
 		}
 	}
@@ -127,7 +140,7 @@ func rolesOfToll(d *doc, idx []int) {
 			update = true
 		}
 	}
-	if !update && (sum > m || addsTo(d, d.facts[top])) {
+	if !update && addsTo(d, d.facts[top]) {
 		// 两人在车内死亡，另外3人也当场死亡: figures that add up.
 		counted := map[float64]bool{m: true}
 		for _, i := range smaller {
@@ -224,4 +237,52 @@ func uniqueFacts(fs []article.Fact) []article.Fact {
 		}
 	}
 	return out
+}
+
+// countsPeople tells the units of a count of people.
+func countsPeople(unit string) bool {
+	switch unit {
+	case "人", "名", "位", "人次", "":
+		return true
+	}
+	return false
+}
+
+// contrastWords open a clause that corrects the figure before it:
+// 知情人士透露中毒人数约700人，但街道办统计的中毒人数为308人.
+var contrastWords = []string{"但", "但是", "不过", "然而", "而"}
+
+// dropCorrected marks superseded a figure that a later clause of its
+// sentence corrects with 但, and returns the figures left.
+func dropCorrected(d *doc, idx []int) []int {
+	var out []int
+	for k, i := range idx {
+		f := &d.facts[i]
+		corrected := false
+		for _, j := range idx[k+1:] {
+			g := d.facts[j]
+			if isTitleFact(*f) || isTitleFact(g) || g.Evidence.SentenceStart != f.Evidence.SentenceStart {
+				continue
+			}
+			c := clauseAround(d.text, d.sentenceOf(g.Evidence.Start), g.Evidence.Start)
+			if c.Start > f.Evidence.End && startsWithAny(d.str(c.Start, g.Evidence.Start), contrastWords) {
+				corrected = true
+			}
+		}
+		if corrected {
+			f.Role = article.RoleSuperseded
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+func startsWithAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -85,6 +85,10 @@ func TestRoles(t *testing.T) {
 			sums: "受伤=0 死亡=0", ind: "死亡", ev: "6人", role: article.RoleContext},
 		{name: "superseded", body: "地震死亡人数已升至12人。此前报道称，地震造成8人死亡。",
 			sums: "死亡=12", ind: "死亡", ev: "8人", role: article.RoleSuperseded},
+		{name: "superseded by a correction", body: "工厂发生食物中毒事件，知情人士透露中毒人数约700人，但街道办统计的中毒人数为308人。",
+			sums: "中毒=308", ind: "中毒", ev: "约700人", role: article.RoleSuperseded},
+		{name: "subsets stated later are parts", body: "面包车起火，车内10名木工不同程度烧伤受伤。医院介绍，送到该院的有9名伤者，4人受伤较重。",
+			sums: "受伤=10"},
 		{name: "only parts", body: "事故中，轿车上有2人死亡，摩托车上的另外3人也当场死亡。",
 			sums: "死亡=5"},
 		{name: "zero of another group beside a toll", body: "市场发生火灾，造成2人死亡，无中方人员伤亡。",
@@ -129,6 +133,9 @@ func TestTollForms(t *testing.T) {
 		{"no casualties reported", "", "地震发生后，目前暂无人员伤亡报告，当地消防已出动。", "受伤=0 死亡=0"},
 		{"nobody injured", "", "车辆撞上护栏，所幸没有人员受伤，交警到场处置。", "受伤=0"},
 		{"not a zero", "", "伤者经抢救无效死亡，交警到场处置。", ""},
+		{"a question is no zero", "", "地震发生后，当地正在核实有无人员伤亡。", ""},
+		{"a hedged toll is no zero", "", "地震已造成房屋垮塌，尚未接到人员伤亡报告，但沿江一带估计有人员伤亡。", ""},
+		{"an event count is no toll", "", "经调查，认定是一起细菌性食物中毒事件，公安机关介入。", ""},
 		{"arrests kept apart", "", "警方抓获犯罪嫌疑人5名，其中刑事拘留3人。", "刑事拘留=3 抓获=5"},
 	}
 	for _, tc := range cases {

@@ -53,6 +53,30 @@ const zeroGap = 10
 // 无辜群众遇难, 未成年人受伤.
 var negationIdioms = []string{"无效", "无辜", "无法", "无数", "无一生还", "未成年", "没能", "未能", "无奈"}
 
+// hedges say casualties are feared or unknown, no zero: 估计有房屋倒塌和人员伤亡,
+// 是否有人员伤亡.
+var hedges = []string{"估计有", "可能有", "或有", "恐有", "是否", "有无", "不排除"}
+
+// hedgedHarms lists the indicators whose harm d says may have happened:
+// a zero of them elsewhere in the report is not what the report settles on.
+func (x *Extractor) hedgedHarms(d *doc) map[string]bool {
+	out := map[string]bool{}
+	for i := 0; i < len(d.text); i++ {
+		w, r, ok := x.rules.zeros.harm.matchAt(d.text, i)
+		if !ok || r.Kind != "harm" {
+			continue
+		}
+		before := d.str(max(clauseAround(d.text, d.sentenceOf(i), i).Start, i-zeroGap), i)
+		if containsAny(before, hedges) {
+			for _, ind := range r.Indicators {
+				out[ind] = true
+			}
+		}
+		i += len([]rune(w)) - 1
+	}
+	return out
+}
+
 // zeroFacts finds the explicit zeros of d and appends them as facts of value
 // 0. A zero's evidence spans the words that state it.
 func (x *Extractor) zeroFacts(d *doc) {
@@ -62,6 +86,7 @@ func (x *Extractor) zeroFacts(d *doc) {
 	}
 	text := d.text
 	lastEnd := -1
+	defer func() { d.hedged = x.hedgedHarms(d) }()
 	for i := 0; i < len(text); i++ {
 		if w, r, ok := z.phrase.matchAt(text, i); ok {
 			e := i + len([]rune(w))
@@ -105,7 +130,8 @@ func (x *Extractor) negationBefore(d *doc, i int, event bool) (int, bool) {
 			continue
 		}
 		s := k - len([]rune(w))
-		if idiomAt(text, s) {
+		if idiomAt(text, s) || runeAt(text, s-1) == '有' && text[s] == '无' {
+			// 有无人员伤亡 asks; it denies nothing.
 			return 0, false
 		}
 		if !event {
