@@ -24,7 +24,7 @@ type doc struct {
 	periods   []periodMention
 	orgs      []article.Entity
 	places    placeScan
-	region    article.Region // where the event happened (eventplace.go)
+	region    article.Region  // where the event happened (eventplace.go)
 	hedged    map[string]bool // indicators whose harm the report says may have happened (zeros.go)
 
 	publicSecurity bool
