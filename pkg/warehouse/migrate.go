@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math"
@@ -169,7 +170,7 @@ func execRetrying(ctx context.Context, conn driver.Conn, db string, m Migration)
 
 func execAll(ctx context.Context, conn driver.Conn, db string, m Migration) error {
 	for i, stmt := range m.Statements {
-		if err := conn.Exec(ctx, strings.ReplaceAll(stmt, "{db}", db)); err != nil {
+		if err := conn.Exec(ctx, strings.ReplaceAll(stmt, "{db}", db)); err != nil && !columnAdded(stmt, err) {
 			return fmt.Errorf("migration %04d_%s statement %d: %w", m.Version, m.Name, i+1, err)
 		}
 	}
@@ -208,4 +209,16 @@ func record(ctx context.Context, conn driver.Conn, db string, m Migration) error
 		return err
 	}
 	return b.Send()
+}
+
+// columnExists is ClickHouse's ILLEGAL_COLUMN, which ADD COLUMN returns when
+// the column is there already.
+const columnExists = 44
+
+// columnAdded tells an ADD COLUMN that failed because an earlier run of its
+// migration added the column: ClickHouse 18.16 has no ADD COLUMN IF NOT
+// EXISTS, and the rerun must be harmless like every other statement's.
+func columnAdded(stmt string, err error) bool {
+	var ex *clickhouse.Exception
+	return strings.Contains(stmt, " ADD COLUMN ") && errors.As(err, &ex) && ex.Code == columnExists
 }
