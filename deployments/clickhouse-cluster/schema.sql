@@ -385,6 +385,37 @@ SELECT
     version
 FROM casewire.facts;
 
+-- 0010_fact_roles
+ALTER TABLE casewire.facts_local ON CLUSTER casewire ADD COLUMN role LowCardinality(String) DEFAULT '';
+ALTER TABLE casewire.facts ON CLUSTER casewire ADD COLUMN role LowCardinality(String) DEFAULT '';
+ALTER TABLE casewire.facts_local ON CLUSTER casewire ADD COLUMN part_of String DEFAULT '';
+ALTER TABLE casewire.facts ON CLUSTER casewire ADD COLUMN part_of String DEFAULT '';
+DROP TABLE IF EXISTS casewire.v_facts ON CLUSTER casewire;
+CREATE VIEW IF NOT EXISTS casewire.v_facts ON CLUSTER casewire AS
+SELECT *
+FROM casewire.facts FINAL
+WHERE (article_id, version) IN (SELECT article_id, max(version) FROM casewire.articles GROUP BY article_id);
+CREATE VIEW IF NOT EXISTS casewire.v_totals ON CLUSTER casewire AS
+SELECT
+    article_id,
+    indicator,
+    unit,
+    sum(assumeNotNull(value)) AS total,
+    count() AS facts,
+    groupArray(fact_id) AS fact_ids,
+    argMin(category, evidence_start) AS category,
+    argMin(region_code, evidence_start) AS region_code,
+    argMin(region_name, evidence_start) AS region_name,
+    argMin(region_status, evidence_start) AS region_status,
+    argMin(region_province, evidence_start) AS region_province,
+    argMin(region_prefecture, evidence_start) AS region_prefecture,
+    argMin(region_county, evidence_start) AS region_county,
+    any(published) AS published,
+    any(source) AS source
+FROM casewire.v_facts
+WHERE role = 'total' AND unit != '%' AND isNotNull(value)
+GROUP BY article_id, indicator, unit;
+
 -- 0011_change_only_facts
 ALTER TABLE casewire.facts_local ON CLUSTER casewire MODIFY COLUMN value Nullable(Float64);
 ALTER TABLE casewire.facts ON CLUSTER casewire MODIFY COLUMN value Nullable(Float64);
@@ -393,6 +424,7 @@ ALTER TABLE casewire.facts ON CLUSTER casewire ADD COLUMN change_count_value Nul
 ALTER TABLE casewire.facts_local ON CLUSTER casewire ADD COLUMN change_count_unit LowCardinality(String) AFTER change_count_value;
 ALTER TABLE casewire.facts ON CLUSTER casewire ADD COLUMN change_count_unit LowCardinality(String) AFTER change_count_value;
 ALTER TABLE casewire.facts_local ON CLUSTER casewire UPDATE value = NULL, unit = '' WHERE has_change = 1 AND value = change_value AND unit = change_unit;
+ALTER TABLE casewire.facts ON CLUSTER casewire UPDATE value = NULL, unit = '' WHERE has_change = 1 AND value = change_value AND unit = change_unit;
 DROP TABLE IF EXISTS casewire.v_statistics ON CLUSTER casewire;
 DROP TABLE IF EXISTS casewire.v_facts ON CLUSTER casewire;
 CREATE VIEW IF NOT EXISTS casewire.v_facts ON CLUSTER casewire AS
@@ -556,4 +588,5 @@ INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES
     (7, 'statistics', now()),
     (8, 'fact_stats', now()),
     (9, 'fact_stats_unpartitioned', now()),
+    (10, 'fact_roles', now()),
     (11, 'change_only_facts', now());

@@ -124,6 +124,15 @@ CREATE DATABASE IF NOT EXISTS %[2]s ON CLUSTER %[1]s;
 					out += fmt.Sprintf("DROP TABLE IF EXISTS {db}.%s%s ON CLUSTER %s;\n", name, localSuffix, clusterName)
 					delete(tables, name)
 				}
+			case alterTable.MatchString(stmt):
+				// A column added or changed: on every node's local table and on
+				// the Distributed table over them.
+				g := alterTable.FindStringSubmatch(stmt)
+				if !tables[g[1]] {
+					t.Fatalf("migration %04d_%s alters %s, which is no table", m.Version, m.Name, g[1])
+				}
+				out = fmt.Sprintf("ALTER TABLE {db}.%[1]s%[2]s ON CLUSTER %[3]s %[4]s;\nALTER TABLE {db}.%[1]s ON CLUSTER %[3]s %[4]s;\n",
+					g[1], localSuffix, clusterName, strings.TrimRight(g[2], "; \n"))
 			case insertInto.MatchString(stmt):
 				// A refill, through the Distributed tables: nothing on a new
 				// cluster, the whole refill when the file upgrades one.

@@ -24,6 +24,8 @@ type doc struct {
 	periods   []periodMention
 	orgs      []article.Entity
 	places    placeScan
+	region    article.Region  // where the event happened (eventplace.go)
+	hedged    map[string]bool // indicators whose harm the report says may have happened (zeros.go)
 
 	publicSecurity bool
 	incident       string
@@ -53,6 +55,16 @@ func (x *Extractor) analyse(c article.Clean) *doc {
 	d.orgs = x.findOrgs(d)
 	d.entities = x.entities(d)
 	x.facts(d)
+	x.tollForms(d)
+	x.zeroFacts(d)
+	d.facts = append(d.facts, x.titleFacts(d)...)
+	d.facts = uniqueFacts(d.facts)
+	assignRoles(d)
+	d.region = x.eventRegion(d)
+	eventFactRegions(d)
+	if !d.publicSecurity && tollInScope(d) {
+		d.publicSecurity = true
+	}
 	return d
 }
 

@@ -91,6 +91,60 @@
 // between the scope word and the number wins. Org: the police unit nearest the number in its sentence, or, when
 // the sentence refers back to one (该局, 警方), the last one named before.
 //
+// # Roles: facts an analyst can sum
+//
+// After the facts are read, every fact gets a role (roles.go), so that the
+// analyst's rule is one sentence: sum the facts whose role is total.
+//   - context: background, read from the words before the number in its
+//     sentence (每年, 历史上, 去年, 自1947年以来 …) or an event on another day
+//     than the lead's (本月1日…发生8.2级地震，造成6人死亡 in a report of the
+//     10th's aftershock) (background.go);
+//   - per toll indicator (死亡, 受伤, 失踪, 被困, 中毒, 伤亡, 抓获 and the legal
+//     steps 刑事拘留, 逮捕, 拘留, each kept apart), the largest figure of the
+//     body is the total; the same figure again is a repeat; smaller figures
+//     are its parts (PartOf names it: 其中9人伤势严重, a group or place later),
+//     or superseded when the report says the toll rose (升至) or a clause
+//     with 但 corrects an earlier figure; when the largest says it adds to
+//     the ones before (另有, 另外…也), each is a total;
+//   - 重伤, 轻伤, 轻微伤 are 受伤 with the degree kept in the subject: parts of
+//     the injured when the report counts them, the injured otherwise;
+//   - a title figure is a total only when the body states none of its
+//     indicator, else a repeat;
+//   - explicit zeros (zeros.go, rules/zeros.tsv) are facts of value 0: a
+//     negation before a harm (无人员伤亡, 暂无人员伤亡报告, 所幸没有人员受伤 -> 死亡
+//     and/or 受伤 0), 未发生 before a kind of case and zero phrases
+//     (未发生较大以上火灾, 命案零发案 -> 发案 0). A zero beside a toll of its
+//     indicator, or one the report hedges (估计有人员伤亡), is context;
+//   - other facts are totals, but the same figure of the same thing again is
+//     a repeat.
+//
+// Tolls are read in more forms than the indicator rules give (tolls.go):
+// victims named by a noun (伤员105人), all of a counted group (车上7人…全部
+// 遇难), poisonings across a verb (40名小学生疑似食物中毒, 6人出现疑似中毒症状,
+// 129员工食物中毒), compact forms in Chinese numerals (三死两伤) and groups by sex
+// (两男一女当场死亡). A number counting events under a measure of people
+// (一起食物中毒事件) is context.
+//
+// The title is read for tolls too (title.go). A title fact's evidence says it
+// is the title: Sentence is the title, SentenceStart, Start and End are 0, Text
+// is the number as written, and its id is <article id>:t<start>-<end> with
+// offsets in the title.
+//
+// # The event's place
+//
+// The article's region, and each toll's, is where the event happened
+// (eventplace.go), not the place named most often: the lead (the first of the
+// opening sentences that tells an event and names a place) decides, 在X, 于X,
+// X境内, X发生 outranking other places in it, made finer by a division under it
+// named later or by the gazetteer's main place when that lies inside it. A
+// dateline's city, outlets (厦门网), roads (合（合肥）宁（南京）高速), origins
+// (河南籍, 湖北人, 老家, 来自, 往X方向, X开往, A至B), speakers (在北京表示) and
+// 北京时间 are no event place. A country (rules/countries.tsv) named in the
+// title before the event it tells, or in the lead before any place in China,
+// places the event abroad: status "foreign" with Country, never a code; a list
+// of countries is "ambiguous". Without a place to decide, the region is
+// "unknown". Background figures keep the place their sentence names.
+//
 // # Categories
 //
 // Category keys (rules/categories.tsv maps the words of the text to them):
@@ -136,9 +190,14 @@
 //
 // An article is public-security news when the weights of police words
 // (rules/police.tsv) plus one per category word reach publicSecurityThreshold.
-// For any other article Extract emits no facts at all (entities and the
-// incident type are still given): a finance story's 同比增长29% never becomes a
-// crime statistic.
+// Reports of traffic accidents, fires, explosions, poisonings, disasters
+// and attacks with a toll are public-security news too (scope.go): when a
+// total fact counts people dead, hurt, missing, trapped, poisoned or caught,
+// or says none were, and the article names an incident category or an
+// emergency word (事故, 事件, 袭击, 灾, 中毒, 地震 …), it is in scope — what
+// public-security and emergency bulletins count. For any other article
+// Extract emits no facts at all (entities and the incident type are still
+// given): a finance story's 同比增长29% never becomes a crime statistic.
 //
 // # Extending
 //

@@ -11,7 +11,7 @@ import (
 
 // Version is the extractor's version, written into Extracted.Extractor. Bump
 // it when the output for the same input changes.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Options configures an Extractor.
 type Options struct {
@@ -75,7 +75,7 @@ func (x *Extractor) Extract(c article.Clean) (article.Extracted, error) {
 	d := x.analyse(c)
 	out.PublicSecurity = d.publicSecurity
 	out.IncidentType = d.incident
-	out.Region = d.places.main()
+	out.Region = d.region
 	if d.entities != nil {
 		out.Entities = d.entities
 	}

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -13,7 +14,10 @@ import (
 //   - every fact's evidence lies inside the body: 0 <= Start < End <= chars;
 //   - Evidence.Text is exactly the body's characters [Start, End);
 //   - the evidence sentence starts at or before the number;
-//   - entities lie inside the body and their Text is their slice.
+//   - entities lie inside the body and their Text is their slice;
+//   - fact ids are unique; every fact has a role, a part's PartOf names a
+//     total of the article and no other fact has a PartOf;
+//   - a title fact's evidence is the title, its Text a piece of it.
 func FuzzExtract(f *testing.F) {
 	x := testExtractor(f)
 	for _, name := range []string{"seed-wuhai", "cec-r00", "sogou-001", "finance-032"} {
@@ -34,7 +38,10 @@ func FuzzExtract(f *testing.F) {
 			}
 			return
 		}
-		c := article.Clean{ID: "f", Body: body, Published: published}
+		// The body's opening doubles as the title, so title facts are read too.
+		title := []rune(body)
+		title = title[:min(len(title), 24)]
+		c := article.Clean{ID: "f", Body: body, Title: string(title), Published: published}
 		done := make(chan error, 1)
 		go func() { _, err := x.Extract(c); done <- err }()
 		select {
@@ -49,8 +56,15 @@ func FuzzExtract(f *testing.F) {
 		// exercises the fact rules too.
 		d := x.analyse(c)
 		rs := []rune(body)
+		checkRoles(t, d.facts)
 		for _, fa := range d.facts {
 			e := fa.Evidence
+			if isTitleFact(fa) {
+				if e.Sentence != strings.TrimSpace(c.Title) || !strings.Contains(e.Sentence, e.Text) {
+					t.Fatalf("title fact %s: evidence %+v, title %q", fa.ID, e, c.Title)
+				}
+				continue
+			}
 			if e.Start < 0 || e.End > len(rs) || e.Start >= e.End {
 				t.Fatalf("evidence [%d,%d) outside body of %d chars", e.Start, e.End, len(rs))
 			}
@@ -67,4 +81,31 @@ func FuzzExtract(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkRoles: unique ids, a known role on every fact, and every part's
+// PartOf a total of the same article.
+func checkRoles(t *testing.T, fs []article.Fact) {
+	t.Helper()
+	byID := map[string]article.Fact{}
+	for _, f := range fs {
+		if _, dup := byID[f.ID]; dup {
+			t.Fatalf("fact id %s twice", f.ID)
+		}
+		byID[f.ID] = f
+	}
+	for _, f := range fs {
+		switch f.Role {
+		case article.RolePart:
+			if byID[f.PartOf].Role != article.RoleTotal {
+				t.Fatalf("part %s of %q, which is no total", f.ID, f.PartOf)
+			}
+		case article.RoleTotal, article.RoleRepeat, article.RoleContext, article.RoleSuperseded:
+			if f.PartOf != "" {
+				t.Fatalf("%s %s has part_of %s", f.Role, f.ID, f.PartOf)
+			}
+		default:
+			t.Fatalf("fact %s has role %q", f.ID, f.Role)
+		}
+	}
 }

@@ -57,6 +57,8 @@ type ruleSet struct {
 	titles      *lexicon[struct{}]
 	trim        []string
 	dict        []dictWord
+	zeros       zeroRules
+	countries   *lexicon[string]
 }
 
 // policeWord is one line of rules/police.tsv.
@@ -162,6 +164,7 @@ func loadRules() (*ruleSet, error) {
 		police:      newLexicon[policeWord](),
 		orgs:        newLexicon[string](),
 		titles:      newLexicon[struct{}](),
+		countries:   newLexicon[string](),
 	}
 	for _, t := range titleWords {
 		rs.titles.add(t, struct{}{})
@@ -243,6 +246,8 @@ func loadRules() (*ruleSet, error) {
 			rs.police.add(c[0], policeWord{Weight: w, Casualty: c[2] == "casualty"})
 			return nil
 		}},
+		{"zeros.tsv", 4, rs.zeros.add},
+		{"countries.tsv", 2, func(c []string) error { rs.countries.add(c[0], c[1]); return nil }},
 		{"orgs.tsv", 1, func(c []string) error { rs.orgs.add(c[0], c[0]); return nil }},
 		{"subject_trim.txt", 1, func(c []string) error { rs.trim = append(rs.trim, c[0]); return nil }},
 		{"dict.txt", 1, func(c []string) error {

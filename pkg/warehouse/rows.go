@@ -49,6 +49,7 @@ var (
 		"region_prefecture", "region_county", "region_township", "region_status",
 		"org", "evidence_sentence", "evidence_sentence_start", "evidence_start", "evidence_end", "evidence_text",
 		"extractor", "ingested_at", "version", "published", "source", "outlet",
+		"role", "part_of",
 	}
 	entityColumns = []string{
 		"article_id", "kind", "text", "start_pos", "end_pos", "has_region",
@@ -193,6 +194,7 @@ func factRow(f *article.Fact, e *article.Extracted, published, ingested time.Tim
 		r.Prefecture, r.County, r.Township, r.Status,
 		f.Org, ev.Sentence, pos[0], pos[1], pos[2], ev.Text,
 		e.Extractor, ingested, version, published, e.Source, e.Outlet,
+		f.Role, f.PartOf,
 	}, nil
 }
 

@@ -31,9 +31,13 @@ func Divisions() []warehouse.Division {
 	}
 }
 
-// fact builds a fact whose evidence is the first occurrence of text in body.
-// A text missing from the body is a mistake in the fixtures: it panics.
+// fact builds a fact whose evidence is the first occurrence of text in body,
+// a total unless f says otherwise. A text missing from the body is a mistake
+// in the fixtures: it panics.
 func fact(a *article.Extracted, n int, text string, f article.Fact) article.Fact {
+	if f.Role == "" {
+		f.Role = article.RoleTotal
+	}
 	body := []rune(a.Body)
 	needle := []rune(text)
 	start := -1

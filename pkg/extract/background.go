@@ -1,0 +1,116 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/casewire/casewire/pkg/article"
+)
+
+// backgroundWords mark a sentence about figures other than the report's
+// event: yearly or historical counts, earlier events.
+var backgroundWords = []string{
+	"每年", "年均", "平均每年", "历史上", "有史以来", "去年", "前年", "曾经", "此前发生", "上一次", "上次",
+	"近年来", "多年来", "近几年", "以往", "往年", "迄今最", "最严重的一次", "最为严重的一次",
+}
+
+// event is the report's own event as its lead sentence states it.
+type event struct {
+	day int // the day of the month the lead gives for it, 0 when none
+}
+
+// eventVerbs introduce an event in a sentence: 10日晚发生6.2级地震.
+var eventVerbs = []string{"发生", "遭到", "遭遇", "遭"}
+
+// leadEvent reads the day of the first sentence that tells an event.
+func leadEvent(d *doc) event {
+	for _, s := range d.sentences {
+		if day, ok := eventDay(d, s); ok {
+			return event{day: day}
+		}
+	}
+	return event{}
+}
+
+// eventDay is the day (N日) written nearest before the sentence's first
+// event verb.
+func eventDay(d *doc, s span) (int, bool) {
+	sent := d.text[s.Start:s.End]
+	at := -1
+	for i := range sent {
+		for _, v := range eventVerbs {
+			if hasRunesAt(sent, i, v) {
+				at = i
+				break
+			}
+		}
+		if at >= 0 {
+			break
+		}
+	}
+	if at < 0 {
+		return 0, false
+	}
+	for i := at - 1; i > 0; i-- {
+		if sent[i] != '日' || !isDigit(sent[i-1]) {
+			continue
+		}
+		day, mul := 0, 1
+		for j := i - 1; j >= 0 && isDigit(sent[j]) && mul <= 10; j-- {
+			day += digitValue(sent[j]) * mul
+			mul *= 10
+		}
+		return day, true
+	}
+	return 0, false
+}
+
+// isBackground tells a toll that is not the report's event's: a yearly or
+// historical figure (加纳每年约有1800人死于道路交通事故, 自1947年以来), or the
+// toll of an event on another day (本月1日，智利北部地区发生8.2级地震，造成6人死亡
+// in a report of the 10th's aftershock).
+func isBackground(d *doc, f *article.Fact, ev event) bool {
+	sent := f.Evidence.Sentence
+	// Only words before the number: 较去年同期 after a count compares it.
+	before := sent
+	if k := f.Evidence.Start - f.Evidence.SentenceStart; k >= 0 && k <= len([]rune(sent)) && !isTitleFact(*f) {
+		before = string([]rune(sent)[:k])
+	}
+	if containsAny(before, backgroundWords) || sinceYear(before) {
+		return true
+	}
+	if isTitleFact(*f) || ev.day == 0 {
+		return false
+	}
+	s := span{f.Evidence.SentenceStart, f.Evidence.SentenceStart + len([]rune(sent))}
+	if day, ok := eventDay(d, s); ok && day != ev.day {
+		return true
+	}
+	return false
+}
+
+// sinceYear finds 自1947年以来 and 自1947年印度独立以来: a count over years
+// of history (a four-digit year, then 以来).
+func sinceYear(s string) bool {
+	i := strings.Index(s, "以来")
+	if i < 0 {
+		return false
+	}
+	rs := []rune(s[:i])
+	for k := 0; k+4 < len(rs); k++ {
+		if rs[k+4] == '年' && isDigit(rs[k]) && isDigit(rs[k+1]) && isDigit(rs[k+2]) && isDigit(rs[k+3]) && (k == 0 || !isDigit(rs[k-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasRunesAt tells whether w is written at text[i:].
+func hasRunesAt(text []rune, i int, w string) bool {
+	for _, r := range w {
+		if i >= len(text) || text[i] != r {
+			return false
+		}
+		i++
+	}
+	return true
+}
