@@ -89,6 +89,7 @@ func TestBylineInText(t *testing.T) {
 		{"names bracket after a dateline", "中新网包头5月6日电(李映民李获)一座仓库起火。", "李映民 李获", "一座仓库"},
 		{"roles without separators", "本报讯（记者王利通讯员郭如亮刘丽叶）一辆油罐车起火。", "记者 王利 通讯员 郭如亮 刘丽叶", "一辆油罐车"},
 		{"bracket after a dateline inside the paragraph", "现场图片。?5月31日曲阜讯（记者 刘强 通讯员 王方）近日，一男子被抓获。", "记者 刘强 通讯员 王方", "现场图片。?5月31日曲阜讯"},
+		{"unbracketed with colons", "本报讯 文/图 特约记者：赵明 通讯员：包文静 今年以来，全盟破案120起。", "文/图 特约记者 赵明 通讯员 包文静", "今年以来"},
 		{"unbracketed, closed by 报道", "本报讯 记者 张三 通讯员 李四 报道：今年以来，全盟破案120起。", "记者 张三 通讯员 李四", "今年以来"},
 		{"a bracket of other words stays", "新华社北京5月6日电（国家统计局）数据显示，案件下降。", "", "（国家统计局）"},
 	}
