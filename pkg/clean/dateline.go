@@ -13,7 +13,7 @@ import (
 //
 //	dated:  新华社北京3月2日电, 本报北京1月9日讯, 今视网3月12日南昌讯, 据新华网4月1日信息
 //	source: 据新华社电, 央视网消息, 据新华网报道 (an outlet's name, then 电/消息/信息/报道)
-//	named:  本报讯, 兴安讯, 厦门网-厦门日报讯, 沈阳晚报、沈阳网讯
+//	named:  本报讯, 兴安讯, 厦门网-厦门日报讯, 沈阳晚报、沈阳网讯, 羊城晚报梅州信息
 //
 // Each must be followed by a separator, a bracket, a digit or a byline word,
 // so that a sentence that happens to start the same way is not taken.
@@ -25,7 +25,7 @@ var (
 	// colon or bracket after the words makes a dateline (or its place, see
 	// readDateline).
 	attributionFollow = regexp.MustCompile(`^[ ]*[:：（(]`)
-	datelineNamed     = regexp.MustCompile(`^(\p{Han}[\p{Han}\-－—、]{0,12}?讯)`)
+	datelineNamed     = regexp.MustCompile(`^(\p{Han}[\p{Han}\-－—、]{0,12}?(讯|消息|信息))`)
 )
 
 // datelineDay is the day a dateline names, in figures or in Chinese
@@ -100,11 +100,20 @@ func readBareDateline(s string, lead bool) (string, int) {
 	}
 	if text == "" {
 		if m := datelineNamed.FindStringSubmatchIndex(s); m != nil {
-			name := strings.TrimSuffix(s[m[2]:m[3]], "讯")
+			word := s[m[4]:m[5]]
+			name := strings.TrimSuffix(s[m[2]:m[3]], word)
 			last, _ := utf8.DecodeLastRuneInString(name)
 			// An outlet's 讯 may run on into the text (太原新闻网讯昨日下午…).
 			follows := followsDateline.MatchString(s[m[3]:]) ||
-				(ourOutlet(name) == name || wholeOutlet(name)) && runsOn(s[m[3]:])
+				word == "讯" && (ourOutlet(name) == name || wholeOutlet(name)) && runsOn(s[m[3]:])
+			// 消息 and 信息 name an outlet and at most a place after it
+			// (羊城晚报梅州信息), so that "最新消息" stays text.
+			// With 据 it is an attribution, read above.
+			if word != "讯" {
+				o := outletName(name)
+				follows = follows && !strings.HasPrefix(name, "据") && utf8.RuneCountInString(o) >= 3 &&
+					utf8.RuneCountInString(name)-utf8.RuneCountInString(o) <= 4
+			}
 			if name != "" && isHan(last) && !strings.ContainsRune(notDatelineEnds, last) && follows {
 				text, end = s[m[2]:m[3]], m[3]
 			}
