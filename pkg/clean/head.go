@@ -177,6 +177,15 @@ func takeOpening(t tstr, fm *frontMatter, lead bool) (tstr, bool) {
 				}
 			}
 		}
+		// "记者黄蔚山、通讯员连乐报道：": the verb closes the byline.
+		if m := reportedBy.FindStringSubmatchIndex(s); m != nil {
+			if b, ok := parseByline(s[m[2]:m[3]]); ok {
+				fm.leadBylines = append(fm.leadBylines, b)
+				t = t.slice(runeIndex(t, m[1]), t.len()).trim()
+				took = true
+				continue
+			}
+		}
 		if b, n := leadingByline(t.r); n > 0 {
 			fm.leadBylines = append(fm.leadBylines, b)
 			t = t.slice(n, t.len()).trim()
@@ -187,6 +196,9 @@ func takeOpening(t tstr, fm *frontMatter, lead bool) (tstr, bool) {
 	}
 	return t, took
 }
+
+// reportedBy is a byline closed by 报道 and a colon or space.
+var reportedBy = regexp.MustCompile(`^((?:本报|特约|见习)?(?:记者|通讯员|实习生)[^，。；：:（()）]{1,40}?)报道[:：\s]+`)
 
 // namesBracket is a short bracket opening the text: "(李映民李获)".
 var namesBracket = regexp.MustCompile(`^[（(]\s*([^（()）]{1,40}?)\s*[)）][\s:：，,]*`)

@@ -145,7 +145,7 @@ func tidyByline(s string) string {
 // names end where a longer run of text starts. Returns the byline and the
 // number of runes it takes.
 func leadingByline(s []rune) (string, int) {
-	var parts []string
+	var parts, pending []string
 	i, consumed := 0, 0
 	for {
 		role := roleAt(s, i)
@@ -153,6 +153,9 @@ func leadingByline(s []rune) (string, int) {
 			break
 		}
 		j := skipSeps(s, i+utf8.RuneCountInString(role))
+		if j < len(s) && (s[j] == ':' || s[j] == '：') { // "通讯员：包文静"
+			j = skipSeps(s, j+1)
+		}
 		var names []string
 		for {
 			k := j
@@ -168,11 +171,18 @@ func leadingByline(s []rune) (string, int) {
 			names = append(names, string(s[j:k]))
 			j = skipSeps(s, k)
 		}
+		if len(names) == 0 && roleAt(s, j) != "" && j > i+utf8.RuneCountInString(role) {
+			pending = append(pending, role) // "文/图 特约记者 赵明": two roles, one name
+			i = j
+			continue
+		}
 		if len(names) == 0 {
 			break // "记者从...获悉": a role word in a sentence
 		}
+		parts = append(parts, pending...)
 		parts = append(parts, role)
 		parts = append(parts, names...)
+		pending = nil
 		i, consumed = j, j
 	}
 	// The verb after the names belongs to the byline, not to the text.
@@ -188,7 +198,8 @@ func leadingByline(s []rune) (string, int) {
 	return strings.Join(parts, " "), consumed
 }
 
-var roleWords = [][]rune{[]rune("本报记者"), []rune("记者"), []rune("通讯员"), []rune("实习生")}
+var roleWords = [][]rune{[]rune("本报记者"), []rune("特约记者"), []rune("见习记者"), []rune("实习记者"), []rune("首席记者"),
+	[]rune("记者"), []rune("特约通讯员"), []rune("通讯员"), []rune("实习生"), []rune("文/图")}
 
 func roleAt(s []rune, i int) string {
 	for _, w := range roleWords {
