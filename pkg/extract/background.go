@@ -69,11 +69,10 @@ func eventDay(d *doc, s span) (int, bool) {
 // toll of an event on another day (本月1日，智利北部地区发生8.2级地震，造成6人死亡
 // in a report of the 10th's aftershock).
 func isBackground(d *doc, f *article.Fact, ev event) bool {
-	sent := f.Evidence.Sentence
 	// Only words before the number: 较去年同期 after a count compares it.
-	before := sent
-	if k := f.Evidence.Start - f.Evidence.SentenceStart; k >= 0 && k <= len([]rune(sent)) && !isTitleFact(*f) {
-		before = string([]rune(sent)[:k])
+	before := f.Evidence.Sentence
+	if !isTitleFact(*f) {
+		before = d.str(f.Evidence.SentenceStart, f.Evidence.Start)
 	}
 	if containsAny(before, backgroundWords) || sinceYear(before) {
 		return true
@@ -81,8 +80,7 @@ func isBackground(d *doc, f *article.Fact, ev event) bool {
 	if isTitleFact(*f) || ev.day == 0 {
 		return false
 	}
-	s := span{f.Evidence.SentenceStart, f.Evidence.SentenceStart + len([]rune(sent))}
-	if day, ok := eventDay(d, s); ok && day != ev.day {
+	if day, ok := eventDay(d, d.sentenceOf(f.Evidence.Start)); ok && day != ev.day {
 		return true
 	}
 	return false

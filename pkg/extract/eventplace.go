@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/casewire/casewire/pkg/article"
@@ -29,7 +30,10 @@ func leadSentence(d *doc) span {
 // tellsEvent tells whether a sentence tells an event.
 func tellsEvent(d *doc, s span) bool {
 	sent := d.text[s.Start:s.End]
-	for i := range sent {
+	for i, r := range sent {
+		if !strings.ContainsRune(leadVerbFirsts, r) {
+			continue // most characters start no verb: skip the word loop
+		}
 		for _, v := range leadVerbs {
 			if hasRunesAt(sent, i, v) {
 				return true
@@ -39,10 +43,24 @@ func tellsEvent(d *doc, s span) bool {
 	return false
 }
 
-// titleTokens segments the title, for countryIn.
-func (x *Extractor) titleTokens(d *doc) []token {
+// leadVerbFirsts are the first characters of leadVerbs.
+const leadVerbFirsts = "发遭相起爆袭坠翻中死受境位杀"
+
+// titleCountry reads a country in the title; the title is segmented only
+// when it holds a country's name at all.
+func (x *Extractor) titleCountry(d *doc) (countryMention, bool) {
 	t := []rune(d.c.Title)
-	return x.segment(t, []span{{0, len(t)}})
+	named := false
+	for i := range t {
+		if _, _, ok := x.rules.countries.matchAt(t, i); ok {
+			named = true
+			break
+		}
+	}
+	if !named {
+		return countryMention{}, false
+	}
+	return x.countryIn(x.segment(t, []span{{0, len(t)}}), t, -1)
 }
 
 // leadVerbs tell an event in a lead sentence.
@@ -153,7 +171,7 @@ func (x *Extractor) eventRegion(d *doc) article.Region {
 			kept = append(kept, m)
 		}
 	}
-	lead, firstInLead := leadSentence(d), -1
+	lead, firstInLead := span{}, -1
 	for k, s := range d.sentences {
 		if k >= leadSentences {
 			break // a place first named further on is no lead's
@@ -177,8 +195,11 @@ func (x *Extractor) eventRegion(d *doc) article.Region {
 			break
 		}
 	}
-	if c, ok := x.countryIn(x.titleTokens(d), []rune(d.c.Title), -1); ok && titleEvent(d.c.Title, c) {
+	if c, ok := x.titleCountry(d); ok && titleEvent(d.c.Title, c) {
 		return foreign(c)
+	}
+	if firstInLead < 0 {
+		lead = leadSentence(d)
 	}
 	limit := lead.End
 	if firstInLead >= 0 {
@@ -246,13 +267,9 @@ type countryMention struct{ text, country string }
 // 美国籍) or a government speaking (美方). The name must start a word of
 // tokens (the text's segmentation): 江苏丹阳 holds no 苏丹.
 func (x *Extractor) countryIn(tokens []token, text []rune, from int) (countryMention, bool) {
-	starts := make(map[int]bool, len(tokens))
-	for _, t := range tokens {
-		starts[t.Start] = true
-	}
 	for i := max(0, from); i < len(text); i++ {
 		w, c, ok := x.rules.countries.matchAt(text, i)
-		if !ok || !starts[i] {
+		if !ok || !startsToken(tokens, i) {
 			continue
 		}
 		e := i + len([]rune(w))
@@ -298,4 +315,10 @@ func foreign(c countryMention) article.Region {
 		return article.Region{Text: c.text, Status: "ambiguous"}
 	}
 	return article.Region{Text: c.text, Name: c.country, Country: c.country, Status: "foreign"}
+}
+
+// startsToken tells whether a token of tokens (in text order) starts at i.
+func startsToken(tokens []token, i int) bool {
+	k := sort.Search(len(tokens), func(k int) bool { return tokens[k].Start >= i })
+	return k < len(tokens) && tokens[k].Start == i
 }

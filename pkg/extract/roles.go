@@ -41,7 +41,7 @@ func assignRoles(d *doc) {
 			f.Indicator = "受伤"
 		}
 	}
-	ev := leadEvent(d)
+	var ev *event // read once, at the first toll
 	groups := map[string][]int{}
 	var order []string
 	for i := range d.facts {
@@ -55,7 +55,11 @@ func assignRoles(d *doc) {
 			f.Role = article.RoleContext
 			continue
 		}
-		if isBackground(d, f, ev) {
+		if ev == nil {
+			e := leadEvent(d)
+			ev = &e
+		}
+		if isBackground(d, f, *ev) {
 			f.Role = article.RoleContext
 			continue
 		}

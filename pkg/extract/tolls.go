@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/casewire/casewire/pkg/article"
@@ -131,21 +132,26 @@ func (x *Extractor) unreadTolls(d *doc) {
 // Chinese numerals without a unit aside.
 func (x *Extractor) compactTolls(d *doc) {
 	text := d.text
-	have := make(map[int]bool, len(d.facts))
-	for _, f := range d.facts {
-		have[f.Evidence.Start] = true
-	}
-	for i := 0; i < len(text); i++ {
-		if !isCnNumeral(text[i]) || i > 0 && (isCnNumeral(text[i-1]) || isDigit(text[i-1])) {
+	var have map[int]bool
+	for e := 1; e < len(text); e++ {
+		// Found from the 死, 亡 or 伤 back to its numeral: one cheap test per
+		// character.
+		if r := text[e]; r != '死' && r != '亡' && r != '伤' || !isCnNumeral(text[e-1]) {
+			continue
+		}
+		i := e - 1
+		for i > 0 && e-i < 4 && isCnNumeral(text[i-1]) {
+			i--
+		}
+		if i > 0 && isDigit(text[i-1]) {
 			continue
 		}
 		v, j := numeralRun(text, i)
-		if j == i || have[i] {
+		if j != e {
 			continue
 		}
 		ind := compactWord(text, j)
 		if ind == "" {
-			i = j - 1
 			continue
 		}
 		pair := false
@@ -153,12 +159,20 @@ func (x *Extractor) compactTolls(d *doc) {
 			if _, k := numeralRun(text, j+1); k > j+1 && compactWord(text, k) == "受伤" {
 				pair = true
 			}
-		} else if p := i - 2; p >= 0 && compactWord(text, p+1) == "死亡" {
+		} else if i >= 1 && compactWord(text, i-1) == "死亡" {
 			pair = true // the 伤 half of 三死两伤
 		}
 		cause := i > 0 && strings.ContainsRune("致成", text[i-1])
 		if !pair && !cause {
-			i = j - 1
+			continue
+		}
+		if have == nil {
+			have = make(map[int]bool, len(d.facts))
+			for _, f := range d.facts {
+				have[f.Evidence.Start] = true
+			}
+		}
+		if have[i] {
 			continue
 		}
 		s := d.sentenceOf(i)
@@ -173,7 +187,6 @@ func (x *Extractor) compactTolls(d *doc) {
 			},
 		}
 		d.facts = append(d.facts, f)
-		i = j - 1
 	}
 }
 
@@ -197,8 +210,14 @@ func compactWord(text []rune, j int) string {
 // menAndWomen reads 两男一女当场死亡 as a toll of 3, unless a count follows
 // that states the sum (六男四女共十人当场死亡).
 func (x *Extractor) menAndWomen(d *doc) {
+	if !slices.Contains(d.text, '男') || !slices.Contains(d.text, '女') {
+		return
+	}
 	text := d.text
 	for i := 0; i < len(text); i++ {
+		if !isDigit(text[i]) && !isCnNumeral(text[i]) {
+			continue
+		}
 		a, ae := numeralRun(text, i)
 		if ae == i || runeAt(text, ae) != '男' {
 			continue
