@@ -117,6 +117,9 @@ func rolesOfToll(d *doc, idx []int) {
 			top = i
 		}
 	}
+	if addsToTitle(d, nonzero) {
+		return // 两人当场死亡…其中4人因抢救无效死亡 under a title of 6 dead
+	}
 	m := d.facts[top].ValueOr(0)
 	topSent := d.facts[top].Evidence.SentenceStart
 	seen := map[float64]bool{}
@@ -289,4 +292,27 @@ func startsWithAny(s string, words []string) bool {
 		}
 	}
 	return false
+}
+
+// addsToTitle tells figures of the body that add up exactly to a larger
+// figure in the title: they are each a total (two died at the scene, four
+// in hospital, under a title of 6 dead), and the title repeats their sum.
+func addsToTitle(d *doc, idx []int) bool {
+	title, sum, body := -1, 0.0, 0
+	for _, i := range idx {
+		if isTitleFact(d.facts[i]) {
+			title = i
+			continue
+		}
+		sum += d.facts[i].ValueOr(0)
+		body++
+	}
+	if title < 0 || body < 2 || sum != d.facts[title].ValueOr(0) {
+		return false
+	}
+	for _, i := range idx {
+		d.facts[i].Role, d.facts[i].PartOf = article.RoleTotal, ""
+	}
+	d.facts[title].Role = article.RoleRepeat
+	return true
 }
