@@ -44,7 +44,7 @@ func tellsEvent(d *doc, s span) bool {
 }
 
 // leadVerbFirsts are the first characters of leadVerbs.
-const leadVerbFirsts = "发遭相起爆袭坠翻中死受境位杀"
+const leadVerbFirsts = "发遭相起爆袭坠翻中死受杀"
 
 // titleCountry reads a country in the title; the title is segmented only
 // when it holds a country's name at all.
@@ -64,7 +64,7 @@ func (x *Extractor) titleCountry(d *doc) (countryMention, bool) {
 }
 
 // leadVerbs tell an event in a lead sentence.
-var leadVerbs = []string{"发生", "遭", "相撞", "起火", "爆炸", "袭击", "坠", "翻", "中毒", "死亡", "受伤", "境内", "位于", "杀"}
+var leadVerbs = []string{"发生", "遭", "相撞", "起火", "爆炸", "袭击", "坠", "翻", "中毒", "死亡", "受伤", "杀"}
 
 // Words around a place name that say it is not where the event happened.
 var (
@@ -109,6 +109,15 @@ func notEventPlace(text []rune, m mention) bool {
 		k++
 	}
 	return k > m.End && (runeAt(text, k) == '电' || hasRunesAt(text, k, "消息") || runeAt(text, k) == '讯')
+}
+
+// reporterWords tell where the reporter went, not where the event was:
+// 记者在位于山东济南的中铁十四局办公大楼前看到.
+var reporterWords = []string{"记者在", "记者来到", "记者赶到", "记者赶赴", "记者走进"}
+
+// reporterSentence tells a sentence about the reporter's whereabouts.
+func reporterSentence(d *doc, s span) bool {
+	return containsAny(d.str(s.Start, s.End), reporterWords)
 }
 
 // leadSentences is how many opening sentences may hold the lead.
@@ -176,7 +185,7 @@ func (x *Extractor) eventRegion(d *doc) article.Region {
 		if k >= leadSentences {
 			break // a place first named further on is no lead's
 		}
-		if !tellsEvent(d, s) {
+		if !tellsEvent(d, s) || reporterSentence(d, s) {
 			continue
 		}
 		for k, m := range kept {
@@ -273,7 +282,7 @@ func (x *Extractor) countryIn(tokens []token, text []rune, from int) (countryMen
 			continue
 		}
 		e := i + len([]rune(w))
-		if next := runeAt(text, e); strings.ContainsRune("人籍裔方士兵军公游男女", next) || strings.ContainsRune("系是为", runeAt(text, i-1)) || containsAny(string(text[e:min(len(text), e+3)]), countryNotAfter) {
+		if next := runeAt(text, e); strings.ContainsRune("人籍裔方士兵军公游男女《", next) || strings.ContainsRune("系是为据", runeAt(text, i-1)) || containsAny(string(text[e:min(len(text), e+3)]), countryNotAfter) {
 			i = e - 1
 			continue
 		}

@@ -131,6 +131,8 @@ func rolesOfToll(d *doc, idx []int) {
 		case i == top:
 		case v == m || isTitleFact(*f):
 			f.Role = article.RoleRepeat // a title rounds what the body tells
+		case listItem(d, d.facts[top], *f):
+			// 近50名儿童和3名老师…中毒: another item of a list, counted apart.
 		case !isTitleFact(d.facts[top]) && f.Evidence.SentenceStart == topSent && f.Evidence.Start > d.facts[top].Evidence.Start:
 			f.Role, f.PartOf = article.RolePart, d.facts[top].ID // 10人受伤，其中一人伤势严重
 		default:
@@ -315,4 +317,14 @@ func addsToTitle(d *doc, idx []int) bool {
 	}
 	d.facts[title].Role = article.RoleRepeat
 	return true
+}
+
+// listItem tells a figure that follows another as the next item of a list
+// in the same clause: 50名儿童和3名老师.
+func listItem(d *doc, prev, f article.Fact) bool {
+	if isTitleFact(prev) || isTitleFact(f) || f.Evidence.Start < prev.Evidence.End {
+		return false
+	}
+	between := d.str(prev.Evidence.End, f.Evidence.Start)
+	return len([]rune(between)) <= 6 && !strings.ContainsAny(between, "，,；;：:。") && endsWithAny(between, listJoins)
 }

@@ -54,10 +54,23 @@ func (x *Extractor) tollForms(d *doc) {
 			}
 		}
 	}
+	for i := len(d.facts) - 2; i >= 0; i-- {
+		// 近50名儿童和3名老师…中毒: a count listed with a toll shares it.
+		f, g := &d.facts[i], d.facts[i+1]
+		if f.Indicator != fallbackIndicator || !tollIndicators[g.Indicator] || g.Unit != f.Unit {
+			continue
+		}
+		if between := d.str(f.Evidence.End, g.Evidence.Start); len([]rune(between)) <= 6 && endsWithAny(between, listJoins) {
+			f.Indicator = g.Indicator
+		}
+	}
 	x.unreadTolls(d)
 	x.menAndWomen(d)
 	x.compactTolls(d)
 }
+
+// listJoins join the items of a list of counts: 50名儿童和3名老师.
+var listJoins = []string{"和", "及", "、", "与"}
 
 // laterTolls are words that, later in a number's clause, say what befell the
 // people it counts even across a verb (40名小学生疑似食物中毒, 6人出现疑似中毒症状,
@@ -133,10 +146,17 @@ func (x *Extractor) unreadTolls(d *doc) {
 func (x *Extractor) compactTolls(d *doc) {
 	text := d.text
 	var have map[int]bool
-	for e := 1; e < len(text); e++ {
+	for k := 1; k < len(text); k++ {
 		// Found from the 死, 亡 or 伤 back to its numeral: one cheap test per
 		// character.
-		if r := text[e]; r != '死' && r != '亡' && r != '伤' || !isCnNumeral(text[e-1]) {
+		if r := text[k]; r != '死' && r != '亡' && r != '伤' {
+			continue
+		}
+		e := k
+		if text[k] == '伤' && k > 1 && (text[k-1] == '重' || text[k-1] == '轻') {
+			e = k - 1 // 两重伤: a degree between the numeral and 伤
+		}
+		if !isCnNumeral(text[e-1]) {
 			continue
 		}
 		i := e - 1
@@ -151,6 +171,9 @@ func (x *Extractor) compactTolls(d *doc) {
 			continue
 		}
 		ind := compactWord(text, j)
+		if text[j] == '重' || text[j] == '轻' {
+			ind = "受伤"
+		}
 		if ind == "" {
 			continue
 		}
@@ -160,7 +183,7 @@ func (x *Extractor) compactTolls(d *doc) {
 				pair = true
 			}
 		} else if i >= 1 && compactWord(text, i-1) == "死亡" {
-			pair = true // the 伤 half of 三死两伤
+			pair = true // the 伤 half of 三死两伤, 两死两重伤
 		}
 		cause := i > 0 && strings.ContainsRune("致成", text[i-1])
 		if !pair && !cause {
@@ -294,4 +317,13 @@ func personNounEnd(text []rune, i int) int {
 		}
 	}
 	return -1
+}
+
+func endsWithAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
 }
