@@ -79,17 +79,20 @@ var laterTolls = []struct{ word, indicator string }{
 	{"中毒", "中毒"}, {"下落不明", "失踪"}, {"失踪", "失踪"},
 }
 
-// laterToll reads a toll word in the clause after a count of people at
-// [s, e), before any other number.
+// laterToll reads a toll word after a count of people at [s, e), before any
+// other number.
 func laterToll(d *doc, s, e int) string {
-	c := clauseAround(d.text, d.sentenceOf(s), s)
-	end := min(c.End, e+14)
+	sent := d.sentenceOf(s)
+	c := clauseAround(d.text, sent, s)
+	end := min(sent.End, e+20)
 	for k := e; k < end; k++ {
 		if isDigit(d.text[k]) {
 			return ""
 		}
 		for _, t := range laterTolls {
-			if hasRunesAt(d.text, k, t.word) {
+			// 中毒 within the clause; 下落不明 may follow in the next one
+			// (100余名学生被劫持，目前下落不明).
+			if hasRunesAt(d.text, k, t.word) && (k < c.End && k < e+14 || t.indicator == "失踪") {
 				return t.indicator
 			}
 		}
