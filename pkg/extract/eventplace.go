@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/casewire/casewire/pkg/article"
@@ -29,7 +30,10 @@ func leadSentence(d *doc) span {
 // tellsEvent tells whether a sentence tells an event.
 func tellsEvent(d *doc, s span) bool {
 	sent := d.text[s.Start:s.End]
-	for i := range sent {
+	for i, r := range sent {
+		if !strings.ContainsRune(leadVerbFirsts, r) {
+			continue // most characters start no verb: skip the word loop
+		}
 		for _, v := range leadVerbs {
 			if hasRunesAt(sent, i, v) {
 				return true
@@ -39,14 +43,28 @@ func tellsEvent(d *doc, s span) bool {
 	return false
 }
 
-// titleTokens segments the title, for countryIn.
-func (x *Extractor) titleTokens(d *doc) []token {
+// leadVerbFirsts are the first characters of leadVerbs.
+const leadVerbFirsts = "发遭相起爆袭坠翻中死受杀"
+
+// titleCountry reads a country in the title; the title is segmented only
+// when it holds a country's name at all.
+func (x *Extractor) titleCountry(d *doc) (countryMention, bool) {
 	t := []rune(d.c.Title)
-	return x.segment(t, []span{{0, len(t)}})
+	named := false
+	for i := range t {
+		if _, _, ok := x.rules.countries.matchAt(t, i); ok {
+			named = true
+			break
+		}
+	}
+	if !named {
+		return countryMention{}, false
+	}
+	return x.countryIn(x.segment(t, []span{{0, len(t)}}), t, -1)
 }
 
 // leadVerbs tell an event in a lead sentence.
-var leadVerbs = []string{"发生", "遭", "相撞", "起火", "爆炸", "袭击", "坠", "翻", "中毒", "死亡", "受伤", "境内", "位于", "杀"}
+var leadVerbs = []string{"发生", "遭", "相撞", "起火", "爆炸", "袭击", "坠", "翻", "中毒", "死亡", "受伤", "杀"}
 
 // Words around a place name that say it is not where the event happened.
 var (
@@ -91,6 +109,15 @@ func notEventPlace(text []rune, m mention) bool {
 		k++
 	}
 	return k > m.End && (runeAt(text, k) == '电' || hasRunesAt(text, k, "消息") || runeAt(text, k) == '讯')
+}
+
+// reporterWords tell where the reporter went, not where the event was:
+// 记者在位于山东济南的中铁十四局办公大楼前看到.
+var reporterWords = []string{"记者在", "记者来到", "记者赶到", "记者赶赴", "记者走进"}
+
+// reporterSentence tells a sentence about the reporter's whereabouts.
+func reporterSentence(d *doc, s span) bool {
+	return containsAny(d.str(s.Start, s.End), reporterWords)
 }
 
 // leadSentences is how many opening sentences may hold the lead.
@@ -153,12 +180,12 @@ func (x *Extractor) eventRegion(d *doc) article.Region {
 			kept = append(kept, m)
 		}
 	}
-	lead, firstInLead := leadSentence(d), -1
+	lead, firstInLead := span{}, -1
 	for k, s := range d.sentences {
 		if k >= leadSentences {
 			break // a place first named further on is no lead's
 		}
-		if !tellsEvent(d, s) {
+		if !tellsEvent(d, s) || reporterSentence(d, s) {
 			continue
 		}
 		for k, m := range kept {
@@ -177,8 +204,11 @@ func (x *Extractor) eventRegion(d *doc) article.Region {
 			break
 		}
 	}
-	if c, ok := x.countryIn(x.titleTokens(d), []rune(d.c.Title), -1); ok && titleEvent(d.c.Title, c) {
+	if c, ok := x.titleCountry(d); ok && titleEvent(d.c.Title, c) {
 		return foreign(c)
+	}
+	if firstInLead < 0 {
+		lead = leadSentence(d)
 	}
 	limit := lead.End
 	if firstInLead >= 0 {
@@ -246,17 +276,13 @@ type countryMention struct{ text, country string }
 // 美国籍) or a government speaking (美方). The name must start a word of
 // tokens (the text's segmentation): 江苏丹阳 holds no 苏丹.
 func (x *Extractor) countryIn(tokens []token, text []rune, from int) (countryMention, bool) {
-	starts := make(map[int]bool, len(tokens))
-	for _, t := range tokens {
-		starts[t.Start] = true
-	}
 	for i := max(0, from); i < len(text); i++ {
 		w, c, ok := x.rules.countries.matchAt(text, i)
-		if !ok || !starts[i] {
+		if !ok || !startsToken(tokens, i) {
 			continue
 		}
 		e := i + len([]rune(w))
-		if next := runeAt(text, e); strings.ContainsRune("人籍裔方士兵军公游男女", next) || strings.ContainsRune("系是为", runeAt(text, i-1)) || containsAny(string(text[e:min(len(text), e+3)]), countryNotAfter) {
+		if next := runeAt(text, e); strings.ContainsRune("人籍裔方士兵军公游男女《", next) || strings.ContainsRune("系是为据", runeAt(text, i-1)) || containsAny(string(text[e:min(len(text), e+3)]), countryNotAfter) {
 			i = e - 1
 			continue
 		}
@@ -298,4 +324,10 @@ func foreign(c countryMention) article.Region {
 		return article.Region{Text: c.text, Status: "ambiguous"}
 	}
 	return article.Region{Text: c.text, Name: c.country, Country: c.country, Status: "foreign"}
+}
+
+// startsToken tells whether a token of tokens (in text order) starts at i.
+func startsToken(tokens []token, i int) bool {
+	k := sort.Search(len(tokens), func(k int) bool { return tokens[k].Start >= i })
+	return k < len(tokens) && tokens[k].Start == i
 }

@@ -41,7 +41,7 @@ func assignRoles(d *doc) {
 			f.Indicator = "受伤"
 		}
 	}
-	ev := leadEvent(d)
+	var ev *event // read once, at the first toll
 	groups := map[string][]int{}
 	var order []string
 	for i := range d.facts {
@@ -55,7 +55,11 @@ func assignRoles(d *doc) {
 			f.Role = article.RoleContext
 			continue
 		}
-		if isBackground(d, f, ev) {
+		if ev == nil {
+			e := leadEvent(d)
+			ev = &e
+		}
+		if isBackground(d, f, *ev) {
 			f.Role = article.RoleContext
 			continue
 		}
@@ -113,6 +117,9 @@ func rolesOfToll(d *doc, idx []int) {
 			top = i
 		}
 	}
+	if addsToTitle(d, nonzero) {
+		return // 两人当场死亡…其中4人因抢救无效死亡 under a title of 6 dead
+	}
 	m := d.facts[top].ValueOr(0)
 	topSent := d.facts[top].Evidence.SentenceStart
 	seen := map[float64]bool{}
@@ -124,6 +131,8 @@ func rolesOfToll(d *doc, idx []int) {
 		case i == top:
 		case v == m || isTitleFact(*f):
 			f.Role = article.RoleRepeat // a title rounds what the body tells
+		case listItem(d, d.facts[top], *f):
+			// 近50名儿童和3名老师…中毒: another item of a list, counted apart.
 		case !isTitleFact(d.facts[top]) && f.Evidence.SentenceStart == topSent && f.Evidence.Start > d.facts[top].Evidence.Start:
 			f.Role, f.PartOf = article.RolePart, d.facts[top].ID // 10人受伤，其中一人伤势严重
 		default:
@@ -285,4 +294,37 @@ func startsWithAny(s string, words []string) bool {
 		}
 	}
 	return false
+}
+
+// addsToTitle tells figures of the body that add up exactly to a larger
+// figure in the title: they are each a total (two died at the scene, four
+// in hospital, under a title of 6 dead), and the title repeats their sum.
+func addsToTitle(d *doc, idx []int) bool {
+	title, sum, body := -1, 0.0, 0
+	for _, i := range idx {
+		if isTitleFact(d.facts[i]) {
+			title = i
+			continue
+		}
+		sum += d.facts[i].ValueOr(0)
+		body++
+	}
+	if title < 0 || body < 2 || sum != d.facts[title].ValueOr(0) {
+		return false
+	}
+	for _, i := range idx {
+		d.facts[i].Role, d.facts[i].PartOf = article.RoleTotal, ""
+	}
+	d.facts[title].Role = article.RoleRepeat
+	return true
+}
+
+// listItem tells a figure that follows another as the next item of a list
+// in the same clause: 50名儿童和3名老师.
+func listItem(d *doc, prev, f article.Fact) bool {
+	if isTitleFact(prev) || isTitleFact(f) || f.Evidence.Start < prev.Evidence.End {
+		return false
+	}
+	between := d.str(prev.Evidence.End, f.Evidence.Start)
+	return len([]rune(between)) <= 6 && !strings.ContainsAny(between, "，,；;：:。") && endsWithAny(between, listJoins)
 }

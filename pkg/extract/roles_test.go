@@ -89,6 +89,10 @@ func TestRoles(t *testing.T) {
 			sums: "中毒=308", ind: "中毒", ev: "约700人", role: article.RoleSuperseded},
 		{name: "subsets stated later are parts", body: "面包车起火，车内10名木工不同程度烧伤受伤。医院介绍，送到该院的有9名伤者，4人受伤较重。",
 			sums: "受伤=10"},
+		{name: "context other month", body: "多哥中部27日发生一起交通事故，造成47人死亡、16人重伤。\n今年2月，该国北部发生客车与卡车相撞事故，造成至少19人丧生、50多人受伤。",
+			sums: "受伤=16 死亡=47", ind: "死亡", ev: "至少19人", role: article.RoleContext},
+		{name: "body figures add up to the title", title: "某县发生食物中毒6人死亡", body: "8名工人吃完午饭后出现食物中毒，两人当场死亡，另6人被送往医院，其中4人因抢救无效死亡。",
+			sums: "中毒=8 死亡=6", ind: "死亡", ev: "title:6人", role: article.RoleRepeat},
 		{name: "only parts", body: "事故中，轿车上有2人死亡，摩托车上的另外3人也当场死亡。",
 			sums: "死亡=5"},
 		{name: "zero of another group beside a toll", body: "市场发生火灾，造成2人死亡，无中方人员伤亡。",
@@ -136,6 +140,10 @@ func TestTollForms(t *testing.T) {
 		{"a question is no zero", "", "地震发生后，当地正在核实有无人员伤亡。", ""},
 		{"a hedged toll is no zero", "", "地震已造成房屋垮塌，尚未接到人员伤亡报告，但沿江一带估计有人员伤亡。", ""},
 		{"an event count is no toll", "", "经调查，认定是一起细菌性食物中毒事件，公安机关介入。", ""},
+		{"missing in the next clause", "", "学校遭武装分子袭击，100余名学生被劫持，目前下落不明。", "失踪=100"},
+		{"list items", "", "幼儿园近50名儿童和3名老师因食用未煮熟的扁豆而中毒，公安机关介入。", "中毒=53"},
+		{"degree in a compact toll", "", "客车与轿车相撞致两死两重伤，交警正在调查。", "受伤=2 死亡=2"},
+		{"窒息死亡", "", "作坊发生火灾，致11人窒息死亡。", "死亡=11"},
 		{"arrests kept apart", "", "警方抓获犯罪嫌疑人5名，其中刑事拘留3人。", "刑事拘留=3 抓获=5"},
 	}
 	for _, tc := range cases {

@@ -55,7 +55,7 @@ func (d *doc) scopedRegion(s span, n number, org string) article.Region {
 
 // emergencyWords name an accident, disaster or attack in words the category
 // table does not hold as a crime: 矿井透水事故, 客轮沉没, 楼房坍塌.
-var emergencyWords = []string{"事故", "事件", "袭击", "灾", "坍塌", "垮塌", "透水", "沉没", "爆炸", "火灾", "中毒", "地震", "车祸", "相撞", "侧翻", "坠"}
+var emergencyWords = []string{"事故", "事件", "袭击", "灾", "坍塌", "垮塌", "透水", "沉没", "爆炸", "火灾", "大火", "中毒", "地震", "车祸", "相撞", "侧翻", "坠"}
 
 // tollInScope tells whether an article the police vocabulary did not make
 // public-security news still is: a report of a traffic accident, fire,

@@ -19,8 +19,8 @@ const titleIDMark = ":t"
 // role pass makes it a repeat when the body states the figure too.
 func (x *Extractor) titleFacts(d *doc) []article.Fact {
 	title := strings.TrimSpace(d.c.Title)
-	if title == "" {
-		return nil
+	if !strings.ContainsAny(title, titleTollRunes) {
+		return nil // no toll to read: spare segmenting it
 	}
 	td := &doc{c: d.c, text: []rune(title), places: d.places, incident: d.incident}
 	td.sentences = []span{{0, len(td.text)}}
@@ -57,3 +57,7 @@ func isTitleFact(f article.Fact) bool {
 // casualties are the tolls a title is read for: what befell people. Legal
 // steps (抓获, 逮捕) are left to the body, which always states them.
 var casualties = map[string]bool{"死亡": true, "受伤": true, "失踪": true, "被困": true, "中毒": true, "伤亡": true}
+
+// titleTollRunes are the characters a toll in a title cannot do without: the
+// verbs of casualties (死, 亡, 伤, 难, 踪, 困, 毒, 生 for 丧生, 毙).
+const titleTollRunes = "死亡伤难踪困毒生毙"

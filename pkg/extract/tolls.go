@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/casewire/casewire/pkg/article"
@@ -53,10 +54,23 @@ func (x *Extractor) tollForms(d *doc) {
 			}
 		}
 	}
+	for i := len(d.facts) - 2; i >= 0; i-- {
+		// 近50名儿童和3名老师…中毒: a count listed with a toll shares it.
+		f, g := &d.facts[i], d.facts[i+1]
+		if f.Indicator != fallbackIndicator || !tollIndicators[g.Indicator] || g.Unit != f.Unit {
+			continue
+		}
+		if between := d.str(f.Evidence.End, g.Evidence.Start); len([]rune(between)) <= 6 && endsWithAny(between, listJoins) {
+			f.Indicator = g.Indicator
+		}
+	}
 	x.unreadTolls(d)
 	x.menAndWomen(d)
 	x.compactTolls(d)
 }
+
+// listJoins join the items of a list of counts: 50名儿童和3名老师.
+var listJoins = []string{"和", "及", "、", "与"}
 
 // laterTolls are words that, later in a number's clause, say what befell the
 // people it counts even across a verb (40名小学生疑似食物中毒, 6人出现疑似中毒症状,
@@ -65,17 +79,20 @@ var laterTolls = []struct{ word, indicator string }{
 	{"中毒", "中毒"}, {"下落不明", "失踪"}, {"失踪", "失踪"},
 }
 
-// laterToll reads a toll word in the clause after a count of people at
-// [s, e), before any other number.
+// laterToll reads a toll word after a count of people at [s, e), before any
+// other number.
 func laterToll(d *doc, s, e int) string {
-	c := clauseAround(d.text, d.sentenceOf(s), s)
-	end := min(c.End, e+14)
+	sent := d.sentenceOf(s)
+	c := clauseAround(d.text, sent, s)
+	end := min(sent.End, e+20)
 	for k := e; k < end; k++ {
 		if isDigit(d.text[k]) {
 			return ""
 		}
 		for _, t := range laterTolls {
-			if hasRunesAt(d.text, k, t.word) {
+			// 中毒 within the clause; 下落不明 may follow in the next one
+			// (100余名学生被劫持，目前下落不明).
+			if hasRunesAt(d.text, k, t.word) && (k < c.End && k < e+14 || t.indicator == "失踪") {
 				return t.indicator
 			}
 		}
@@ -131,21 +148,36 @@ func (x *Extractor) unreadTolls(d *doc) {
 // Chinese numerals without a unit aside.
 func (x *Extractor) compactTolls(d *doc) {
 	text := d.text
-	have := make(map[int]bool, len(d.facts))
-	for _, f := range d.facts {
-		have[f.Evidence.Start] = true
-	}
-	for i := 0; i < len(text); i++ {
-		if !isCnNumeral(text[i]) || i > 0 && (isCnNumeral(text[i-1]) || isDigit(text[i-1])) {
+	var have map[int]bool
+	for k := 1; k < len(text); k++ {
+		// Found from the 死, 亡 or 伤 back to its numeral: one cheap test per
+		// character.
+		if r := text[k]; r != '死' && r != '亡' && r != '伤' {
+			continue
+		}
+		e := k
+		if text[k] == '伤' && k > 1 && (text[k-1] == '重' || text[k-1] == '轻') {
+			e = k - 1 // 两重伤: a degree between the numeral and 伤
+		}
+		if !isCnNumeral(text[e-1]) {
+			continue
+		}
+		i := e - 1
+		for i > 0 && e-i < 4 && isCnNumeral(text[i-1]) {
+			i--
+		}
+		if i > 0 && isDigit(text[i-1]) {
 			continue
 		}
 		v, j := numeralRun(text, i)
-		if j == i || have[i] {
+		if j != e {
 			continue
 		}
 		ind := compactWord(text, j)
+		if text[j] == '重' || text[j] == '轻' {
+			ind = "受伤"
+		}
 		if ind == "" {
-			i = j - 1
 			continue
 		}
 		pair := false
@@ -153,12 +185,20 @@ func (x *Extractor) compactTolls(d *doc) {
 			if _, k := numeralRun(text, j+1); k > j+1 && compactWord(text, k) == "受伤" {
 				pair = true
 			}
-		} else if p := i - 2; p >= 0 && compactWord(text, p+1) == "死亡" {
-			pair = true // the 伤 half of 三死两伤
+		} else if i >= 1 && compactWord(text, i-1) == "死亡" {
+			pair = true // the 伤 half of 三死两伤, 两死两重伤
 		}
 		cause := i > 0 && strings.ContainsRune("致成", text[i-1])
 		if !pair && !cause {
-			i = j - 1
+			continue
+		}
+		if have == nil {
+			have = make(map[int]bool, len(d.facts))
+			for _, f := range d.facts {
+				have[f.Evidence.Start] = true
+			}
+		}
+		if have[i] {
 			continue
 		}
 		s := d.sentenceOf(i)
@@ -173,7 +213,6 @@ func (x *Extractor) compactTolls(d *doc) {
 			},
 		}
 		d.facts = append(d.facts, f)
-		i = j - 1
 	}
 }
 
@@ -197,8 +236,14 @@ func compactWord(text []rune, j int) string {
 // menAndWomen reads 两男一女当场死亡 as a toll of 3, unless a count follows
 // that states the sum (六男四女共十人当场死亡).
 func (x *Extractor) menAndWomen(d *doc) {
+	if !slices.Contains(d.text, '男') || !slices.Contains(d.text, '女') {
+		return
+	}
 	text := d.text
 	for i := 0; i < len(text); i++ {
+		if !isDigit(text[i]) && !isCnNumeral(text[i]) {
+			continue
+		}
 		a, ae := numeralRun(text, i)
 		if ae == i || runeAt(text, ae) != '男' {
 			continue
@@ -275,4 +320,13 @@ func personNounEnd(text []rune, i int) int {
 		}
 	}
 	return -1
+}
+
+func endsWithAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -21,6 +21,9 @@ type zeroRules struct {
 	neg    *lexicon[struct{}]
 	harm   *lexicon[zeroRule] // harms and events, told apart by Kind
 	phrase *lexicon[zeroRule]
+	// The first characters of negations and phrases: the scan looks further
+	// only at them.
+	negFirst, phraseFirst string
 }
 
 // add reads one line of rules/zeros.tsv.
@@ -35,10 +38,12 @@ func (z *zeroRules) add(c []string) error {
 	switch c[0] {
 	case "neg":
 		z.neg.add(c[1], struct{}{})
+		z.negFirst += string([]rune(c[1])[:1])
 	case "harm", "event":
 		z.harm.add(c[1], r)
 	case "word":
 		z.phrase.add(c[1], r)
+		z.phraseFirst += string([]rune(c[1])[:1])
 	default:
 		return fmt.Errorf("%s: kind %q", c[1], c[0])
 	}
@@ -85,33 +90,48 @@ func (x *Extractor) zeroFacts(d *doc) {
 		return
 	}
 	text := d.text
-	lastEnd := -1
-	defer func() { d.hedged = x.hedgedHarms(d) }()
+	lastEnd, found := -1, false
 	for i := 0; i < len(text); i++ {
-		if w, r, ok := z.phrase.matchAt(text, i); ok {
-			e := i + len([]rune(w))
-			d.facts = append(d.facts, x.zeroFactsAt(d, i, e, r)...)
-			lastEnd, i = e, e-1
-			continue
-		}
-		w, r, ok := z.harm.matchAt(text, i)
-		if !ok || i < lastEnd {
-			continue
-		}
-		e := i + len([]rune(w))
-		start, ok := x.negationBefore(d, i, r.Kind == "event")
-		if !ok {
-			continue
-		}
-		if r.Kind == "event" {
-			subj := x.cleanSubject(strings.TrimLeft(d.str(start, e), "发生过一起次"), false)
-			if subj == "" {
+		r := text[i]
+		if strings.ContainsRune(z.phraseFirst, r) {
+			if w, rule, ok := z.phrase.matchAt(text, i); ok && i >= lastEnd {
+				e := i + len([]rune(w))
+				d.facts = append(d.facts, x.zeroFactsAt(d, i, e, rule)...)
+				lastEnd, i, found = e, e-1, true
 				continue
 			}
-			r.Subjects = []string{subj}
 		}
-		d.facts = append(d.facts, x.zeroFactsAt(d, start, e, r)...)
-		lastEnd, i = e, e-1
+		if !strings.ContainsRune(z.negFirst, r) {
+			continue
+		}
+		// A negation: what it denies follows within zeroGap characters.
+		for k := max(i, lastEnd); k < min(len(text), i+zeroGap+2); k++ {
+			w, rule, ok := z.harm.matchAt(text, k)
+			if !ok {
+				continue
+			}
+			e := k + len([]rune(w))
+			start, ok := x.negationBefore(d, k, rule.Kind == "event")
+			if !ok {
+				k = e - 1
+				continue
+			}
+			if rule.Kind == "event" {
+				subj := x.cleanSubject(strings.TrimLeft(d.str(start, e), "发生过一起次"), false)
+				if subj == "" {
+					k = e - 1
+					continue
+				}
+				rule.Subjects = []string{subj}
+			}
+			d.facts = append(d.facts, x.zeroFactsAt(d, start, e, rule)...)
+			lastEnd, found = e, true
+			i = e - 1
+			break
+		}
+	}
+	if found {
+		d.hedged = x.hedgedHarms(d)
 	}
 }
 
