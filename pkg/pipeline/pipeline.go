@@ -137,7 +137,7 @@ func RunLoad(ctx context.Context, env Env, wr *warehouse.Writer) error {
 		Stage: topology.StageLoad, JS: env.JS, Consumer: cons, Handle: LoadHandler(wr),
 		Policy:  stage.BatchPolicy{MaxRows: l.BatchRows, MaxBytes: l.BatchBytes, MaxWait: l.BatchWait},
 		AckWait: env.Config.Streams.AckWait, MaxDeliver: env.Config.Streams.MaxDeliver,
-		Backoff: stage.DefaultBackoff(), Log: env.Log, Metrics: env.Metrics,
+		Backoff: stage.SinkBackoff(), Log: env.Log, Metrics: env.Metrics,
 	}
 	return w.Run(ctx)
 }

@@ -46,6 +46,7 @@ func (f *Flags) Load(base config.Config) (config.Config, error) {
 type Runtime struct {
 	pipeline.Env
 	NC       *nats.Conn
+	URL      string // the NATS server's URL (the embedded server's own when nats.url is "embedded")
 	Registry *prometheus.Registry
 	Checks   map[string]Check
 }
@@ -124,7 +125,7 @@ func WorkerCommand(spec WorkerSpec) *cobra.Command {
 				}
 			}
 			go func() {
-				if err := Serve(ctx, cfg.HTTP.Addr, rt.HTTPHandler(), log, nil); err != nil {
+				if err := Serve(ctx, cfg.HTTP.HTTPAddr(spec.Name), rt.HTTPHandler(), log, nil); err != nil {
 					log.Error("metrics server", "err", err)
 				}
 			}()
@@ -138,7 +139,7 @@ func WorkerCommand(spec WorkerSpec) *cobra.Command {
 		cmd.Flags().BoolVar(&stdio, "stdio", false, "run as a Unix filter: JSON Lines in on stdin, out on stdout, errors on stderr; no NATS")
 	}
 	flags.Bind(cmd)
-	cmd.AddCommand(healthcheckCommand(&flags))
+	cmd.AddCommand(healthcheckCommand(spec.Name, &flags))
 	return cmd
 }
 
@@ -182,6 +183,7 @@ func StartRuntime(ctx context.Context, cfg config.Config, name string, log *slog
 	rt := &Runtime{
 		Env:      pipeline.Env{JS: js, Config: cfg, Log: log, Metrics: m},
 		NC:       nc,
+		URL:      url,
 		Registry: reg,
 		Checks:   map[string]Check{"nats": NATSCheck(nc)},
 	}

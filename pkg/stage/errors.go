@@ -36,6 +36,11 @@ type Backoff struct {
 // DefaultBackoff waits 500ms after the first failure, up to 30s.
 func DefaultBackoff() Backoff { return Backoff{Base: 500 * time.Millisecond, Max: 30 * time.Second} }
 
+// SinkBackoff is the in-process retry of a batch whose sink is down
+// (ClickHouse): capped at 2 s, so the backlog loads within about 2 s of the
+// sink's return. A retry is one insert attempt, cheap while the sink is away.
+func SinkBackoff() Backoff { return Backoff{Base: 250 * time.Millisecond, Max: 2 * time.Second} }
+
 // Delay returns the delay before delivery number delivered+1.
 func (b Backoff) Delay(delivered uint64) time.Duration {
 	if b.Base <= 0 {

@@ -24,7 +24,8 @@ func dlqCommand(flags *service.Flags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dlq",
 		Short: "List, show, replay and delete dead letters",
-		Long: "dlq works on the dead letters of a running pipeline (nats.url must name its server).\n" +
+		Long: "dlq works on the dead letters of a running pipeline: at nats.url, or where a running\n" +
+			"\"casewire run\" listens (it writes its address in nats.store_dir).\n" +
 			"A replay sends the original payload to the subject it failed on, with a new message id,\n" +
 			"and deletes the dead letter once the server stored it. Fetch's dead letters name a file\n" +
 			"that could not be read: fix the file, fetch it again, then delete the dead letter.",
@@ -135,19 +136,17 @@ func withStore(cmd *cobra.Command, flags *service.Flags, f func(context.Context,
 	if err != nil {
 		return err
 	}
-	if cfg.NATS.URL == connect.EmbeddedURL {
-		return errors.New("dlq needs the URL of the pipeline's NATS server in nats.url, not \"embedded\"")
-	}
 	log, err := service.NewLogger(cfg.Log, os.Stderr)
 	if err != nil {
 		return err
 	}
 	ctx, stop := service.SignalContext(cmd.Context())
 	defer stop()
-	// A bounded wait: an operator's command must not hang on a wrong URL.
+	// A bounded wait: an operator's command must not hang on a wrong URL
+	// (connecting gives up within seconds; this bounds the work after).
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	nc, js, err := connect.NATS(ctx, cfg.NATS, cfg.NATS.URL, "dlq", cfg.Streams, log)
+	nc, js, err := connect.NATSTool(ctx, cfg.NATS, cfg.Streams, "dlq", true, log)
 	if err != nil {
 		return err
 	}
