@@ -77,4 +77,3 @@ func TestStatusCommand(t *testing.T) {
 		})
 	}
 }
-
