@@ -237,7 +237,7 @@ func (w *Worker[In, Out]) settle(ctx context.Context, f inflight) {
 // fail applies the retry rules to a handler or publish error.
 func (w *Worker[In, Out]) fail(ctx context.Context, msg jetstream.Msg, err error) {
 	if IsPermanent(err) {
-		w.giveUp(ctx, msg, ReasonPermanent, err)
+		w.giveUp(ctx, msg, permanentReason(err), err)
 		return
 	}
 	w.rules().retry(ctx, msg, err)

@@ -67,11 +67,11 @@ func dlqCommand(flags *service.Flags) *cobra.Command {
 		},
 	}
 
-	var all bool
+	var all, force bool
 	var replayStage string
 	replay := &cobra.Command{
 		Use:   "replay SEQ... | --all [--stage S]",
-		Short: "Send dead letters down the normal path again after a fix, and delete them",
+		Short: "Send dead letters down the normal path again after a fix, and delete them (permanent reasons only with --force)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if all == (len(args) > 0) {
 				return errors.New("give dead-letter sequences or --all, not both")
@@ -86,12 +86,12 @@ func dlqCommand(flags *service.Flags) *cobra.Command {
 			return withStore(cmd, flags, func(ctx context.Context, s *deadletter.Store) error {
 				var results []deadletter.Result
 				if all {
-					if results, err = s.ReplayAll(ctx, replayStage); err != nil {
+					if results, err = s.ReplayAll(ctx, replayStage, force); err != nil {
 						return err
 					}
 				}
 				for _, seq := range seqs {
-					l, err := s.Replay(ctx, seq)
+					l, err := s.Replay(ctx, seq, force)
 					l.Seq = seq
 					results = append(results, deadletter.Result{Letter: l, Err: err})
 				}
@@ -103,6 +103,7 @@ func dlqCommand(flags *service.Flags) *cobra.Command {
 	}
 	replay.Flags().BoolVar(&all, "all", false, "replay every replayable dead letter")
 	replay.Flags().StringVar(&replayStage, "stage", "", "with --all: only this stage's dead letters")
+	replay.Flags().BoolVar(&force, "force", false, "also replay letters whose reason is permanent (decode, version, conflict), after a fix that changes that")
 
 	del := &cobra.Command{
 		Use:   "delete SEQ...",
@@ -201,6 +202,8 @@ func printLetter(w io.Writer, l deadletter.Letter, now time.Time) {
 	fmt.Fprintf(w, "error:      %s\n", l.Error)
 	if err := l.Replayable(); err != nil {
 		fmt.Fprintf(w, "replay:     %v\n", err)
+	} else if err := l.Permanent(); err != nil {
+		fmt.Fprintf(w, "replay:     %v\n", err)
 	} else {
 		fmt.Fprintf(w, "replay:     casewire dlq replay %d (msg id %s)\n", l.Seq, l.ReplayID())
 	}
@@ -231,7 +234,7 @@ func printResults(w io.Writer, rs []deadletter.Result, strict bool) error {
 			fmt.Fprintf(w, "failed %d: %v\n", r.Letter.Seq, r.Err)
 		}
 	}
-	fmt.Fprintf(w, "%d replayed, %d kept (not replayable), %d failed\n", replayed, skipped, failed)
+	fmt.Fprintf(w, "%d replayed, %d kept (not replayable; see why above), %d failed\n", replayed, skipped, failed)
 	if failed > 0 || (strict && skipped > 0) {
 		return fmt.Errorf("%d dead letters could not be replayed", failed+skipped)
 	}
