@@ -61,9 +61,9 @@ type Letter struct {
 	// that failed again; zero when unknown (letters from older versions).
 	FirstFailedAt time.Time
 	MsgID         string // its original Nats-Msg-Id, if any
-	Stored    time.Time
-	Header    nats.Header
-	Data      []byte
+	Stored        time.Time
+	Header        nats.Header
+	Data          []byte
 }
 
 // Age is how long ago the stage first gave up on it: a replay that failed
