@@ -21,6 +21,7 @@ import (
 	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/stage"
+	"github.com/casewire/casewire/pkg/topology"
 )
 
 // Flags are the options every casewire binary takes.
@@ -174,7 +175,17 @@ func StartRuntime(ctx context.Context, cfg config.Config, name string, log *slog
 		cleanup()
 		return nil, nil, err
 	}
-	if hops := lagHops(name); len(hops) > 0 {
+	hops := lagHops(name)
+	for _, h := range hops {
+		m.InitStages(h.Stage)
+	}
+	if err := reg.Register(stage.NewDeadLetterCollector(func(ctx context.Context) (map[string]uint64, error) {
+		return pipeline.DeadLetters(ctx, js)
+	}, topology.Stages(), lagScrapeTimeout)); err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("register dead-letter metrics: %w", err)
+	}
+	if len(hops) > 0 {
 		if err := reg.Register(stage.NewLagCollector(stage.JetStreamConsumers(js, hops), lagScrapeTimeout)); err != nil {
 			cleanup()
 			return nil, nil, fmt.Errorf("register consumer lag metrics: %w", err)
