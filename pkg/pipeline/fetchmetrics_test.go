@@ -58,7 +58,9 @@ func TestFetchMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	count := func(c *prometheus.CounterVec, labels ...string) float64 { return testutil.ToFloat64(c.WithLabelValues(labels...)) }
+	count := func(c *prometheus.CounterVec, labels ...string) float64 {
+		return testutil.ToFloat64(c.WithLabelValues(labels...))
+	}
 	if n, err := testutil.GatherAndCount(reg, "casewire_fetch_polls_total", "casewire_fetch_articles_published_total", "casewire_fetch_articles_seen_total", "casewire_fetch_errors_total"); err != nil || n != 6 {
 		t.Errorf("series before the first pass: %d %v, want 6 at zero", n, err)
 	}
