@@ -385,6 +385,42 @@ SELECT
     version
 FROM casewire.facts;
 
+-- 0013_undated_month
+DROP TABLE IF EXISTS casewire.v_facts_monthly ON CLUSTER casewire;
+CREATE VIEW IF NOT EXISTS casewire.v_facts_monthly ON CLUSTER casewire AS
+SELECT
+    if(month0 = toDate('1970-01-01'), NULL, month0) AS month,
+    region_code,
+    any(region_name)       AS region_name,
+    any(region_level)      AS region_level,
+    any(region_province)   AS region_province,
+    any(region_prefecture) AS region_prefecture,
+    any(region_county)     AS region_county,
+    indicator,
+    category,
+    unit,
+    count()                AS statistics,
+    sum(articles)          AS reports,
+    if(unit = '%', NULL, sum(value)) AS total,
+    argMax(value, ref_date) AS latest
+FROM
+(
+    SELECT
+        month AS month0, region_code, indicator, category, unit, stat_key,
+        any(region_name)       AS region_name,
+        any(region_level)      AS region_level,
+        any(region_province)   AS region_province,
+        any(region_prefecture) AS region_prefecture,
+        any(region_county)     AS region_county,
+        any(value)             AS value,
+        max(ref_date)          AS ref_date,
+        uniqExact(article_id)  AS articles
+    FROM casewire.fact_stats
+    WHERE (article_id, version) IN (SELECT article_id, max(version) FROM casewire.articles GROUP BY article_id)
+    GROUP BY month0, region_code, indicator, category, unit, stat_key
+)
+GROUP BY month0, region_code, indicator, category, unit;
+
 -- Every migration above is applied.
 INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES
     (1, 'schema_migrations', now()),
@@ -395,4 +431,5 @@ INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES
     (6, 'views', now()),
     (7, 'statistics', now()),
     (8, 'fact_stats', now()),
-    (9, 'fact_stats_unpartitioned', now());
+    (9, 'fact_stats_unpartitioned', now()),
+    (13, 'undated_month', now());

@@ -1,6 +1,7 @@
 -- Latest rate per region and month
 -- Rates (unit %) cannot be added up: for each month, region and indicator
--- the value of the statistic with the latest period end.
+-- the value of the statistic with the latest period end. Undated statistics
+-- (month NULL) are left out.
 SELECT
     month,
     region_code,
@@ -10,5 +11,5 @@ SELECT
     latest,
     statistics
 FROM v_facts_monthly
-WHERE unit = '%'
+WHERE unit = '%' AND month IS NOT NULL
 ORDER BY month, region_code, indicator, category;
