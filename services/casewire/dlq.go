@@ -18,6 +18,7 @@ import (
 	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/status"
 )
 
 func dlqCommand(flags *service.Flags) *cobra.Command {
@@ -241,13 +242,5 @@ func printResults(w io.Writer, rs []deadletter.Result, strict bool) error {
 	return nil
 }
 
-func age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return d.Round(time.Second).String()
-	case d < 48*time.Hour:
-		return d.Round(time.Minute).String()
-	default:
-		return fmt.Sprintf("%dd", int(d.Hours()/24))
-	}
-}
+// age is a dead letter's age as status writes durations: 42s, 3m 5s, 5d 2h.
+func age(d time.Duration) string { return status.Human(d) }
