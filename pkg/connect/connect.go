@@ -312,7 +312,7 @@ func dialClickHouse(ctx context.Context, c config.ClickHouse, settings clickhous
 	}
 	if err := conn.Ping(ctx); err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("ping ClickHouse %s: %w", c.Addr, err)
+		return nil, fmt.Errorf("ping ClickHouse %s (set clickhouse.addr, CASEWIRE_CLICKHOUSE_ADDR or CLICKHOUSE_ADDR): %w", c.Addr, err)
 	}
 	return conn, nil
 }
