@@ -145,6 +145,7 @@ func TestStatusOfARunningPipeline(t *testing.T) {
 		stage string
 		want  []string
 	}{
+		{stage: "fetch", want: []string{"-", "-", "-", "0", "-", "1.5"}},
 		{stage: "clean", want: []string{"0", "0", "0", "1", "1.5", "1.5"}},
 		{stage: "extract", want: []string{"0", "0", "0", "0", "1.5", "1.5"}},
 		{stage: "load", want: []string{"0", "0", "0", "0", "1.5", "1.5"}},
