@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	neturl "net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -37,8 +39,11 @@ func RunStatePath(c config.NATS) string {
 }
 
 // WriteRunState writes st for the tools; remove deletes it again at exit.
+// Credentials in the URL are left out: the file is for anyone who can read
+// the data folder, and each tool brings its own.
 func WriteRunState(c config.NATS, st RunState) (remove func(), err error) {
 	path := RunStatePath(c)
+	st.NATSURL = withoutUserInfo(st.NATSURL)
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("run state: %w", err)
@@ -118,4 +123,18 @@ func NATSTool(ctx context.Context, c config.NATS, streams config.Streams, name s
 		return nil, nil, fail(fmt.Errorf("JetStream: %w", err))
 	}
 	return nc, js, nil
+}
+
+// withoutUserInfo drops user:password@ from each URL of a comma-separated list.
+func withoutUserInfo(urls string) string {
+	parts := strings.Split(urls, ",")
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		if u, err := neturl.Parse(p); err == nil && u.User != nil {
+			u.User = nil
+			p = u.String()
+		}
+		parts[i] = p
+	}
+	return strings.Join(parts, ",")
 }

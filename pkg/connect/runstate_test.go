@@ -72,3 +72,19 @@ func TestEmbeddedPortTaken(t *testing.T) {
 		t.Errorf("took %s to fail", took)
 	}
 }
+
+func TestRunStateHoldsNoSecret(t *testing.T) {
+	n := config.NATS{URL: config.DefaultNATSURL, StoreDir: t.TempDir()}
+	remove, err := connect.WriteRunState(n, connect.RunState{NATSURL: "nats://app:s3cret@a:4222, nats://b:4222", PID: os.Getpid()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer remove()
+	data, err := os.ReadFile(connect.RunStatePath(n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "s3cret") || !strings.Contains(string(data), "nats://a:4222,nats://b:4222") {
+		t.Errorf("state file:\n%s", data)
+	}
+}
