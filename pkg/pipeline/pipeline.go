@@ -44,7 +44,8 @@ func CheckRawID(r article.Raw) error {
 		return nil
 	}
 	return fmt.Errorf("%w: raw article %s (source %q, uri %q) came with a body whose id is %s: the id was reused with another body; "+
-		"to publish a correction, publish it with \"id\": %q and Nats-Msg-Id raw:%s, or drop the corrected file into a fetch source (fetch derives both)",
+		"to publish a correction, give it \"id\": %q and publish it with casewire publish (which sends it as Nats-Msg-Id raw:%s), "+
+		"or drop the corrected file into a fetch source (fetch derives both)",
 		ErrConflict, r.ID, r.Source, r.URI, want, want, want)
 }
 
