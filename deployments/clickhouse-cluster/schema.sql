@@ -518,7 +518,8 @@ SELECT
     article_id,
     version
 FROM casewire.facts_local
-WHERE NOT isNaN(value) AND NOT (has_change = 1 AND value = change_value AND unit = change_unit);
+WHERE NOT isNaN(value) AND NOT (has_change = 1 AND value = change_value AND unit = change_unit)
+    AND role IN ('total', '');
 INSERT INTO casewire.fact_stats (month, region_code, region_name, region_level, region_province, region_prefecture,
     region_county, indicator, category, unit, stat_key, ref_date, value, article_id, version)
 SELECT
@@ -541,7 +542,8 @@ SELECT
     article_id,
     version
 FROM casewire.facts
-WHERE NOT isNaN(value) AND NOT (has_change = 1 AND value = change_value AND unit = change_unit);
+WHERE NOT isNaN(value) AND NOT (has_change = 1 AND value = change_value AND unit = change_unit)
+    AND role IN ('total', '');
 DROP TABLE IF EXISTS casewire.v_facts_monthly ON CLUSTER casewire;
 CREATE VIEW IF NOT EXISTS casewire.v_facts_monthly ON CLUSTER casewire AS
 SELECT
@@ -577,6 +579,42 @@ FROM
 )
 GROUP BY month, region_code, indicator, category, unit;
 
+-- 0013_undated_month
+DROP TABLE IF EXISTS casewire.v_facts_monthly ON CLUSTER casewire;
+CREATE VIEW IF NOT EXISTS casewire.v_facts_monthly ON CLUSTER casewire AS
+SELECT
+    if(month0 = toDate('1970-01-01'), NULL, month0) AS month,
+    region_code,
+    any(region_name)       AS region_name,
+    any(region_level)      AS region_level,
+    any(region_province)   AS region_province,
+    any(region_prefecture) AS region_prefecture,
+    any(region_county)     AS region_county,
+    indicator,
+    category,
+    unit,
+    count()                AS statistics,
+    sum(articles)          AS reports,
+    if(unit IN ('%', 'pp'), NULL, sum(value)) AS total,
+    argMax(value, ref_date) AS latest
+FROM
+(
+    SELECT
+        month AS month0, region_code, indicator, category, unit, stat_key,
+        any(region_name)       AS region_name,
+        any(region_level)      AS region_level,
+        any(region_province)   AS region_province,
+        any(region_prefecture) AS region_prefecture,
+        any(region_county)     AS region_county,
+        any(value)             AS value,
+        max(ref_date)          AS ref_date,
+        uniqExact(article_id)  AS articles
+    FROM casewire.fact_stats
+    WHERE (article_id, version) IN (SELECT article_id, max(version) FROM casewire.articles GROUP BY article_id)
+    GROUP BY month0, region_code, indicator, category, unit, stat_key
+)
+GROUP BY month0, region_code, indicator, category, unit;
+
 -- Every migration above is applied.
 INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES
     (1, 'schema_migrations', now()),
@@ -589,4 +627,5 @@ INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES
     (8, 'fact_stats', now()),
     (9, 'fact_stats_unpartitioned', now()),
     (10, 'fact_roles', now()),
-    (11, 'change_only_facts', now());
+    (11, 'change_only_facts', now()),
+    (13, 'undated_month', now());

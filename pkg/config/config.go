@@ -44,7 +44,8 @@ type TLS struct {
 // NATS says how to reach JetStream and authenticate.
 type NATS struct {
 	URL          string `yaml:"url" help:"NATS server URL(s), comma separated; \"embedded\" runs an in-process server (single node)"`
-	StoreDir     string `yaml:"store_dir" help:"JetStream storage of the embedded server"`
+	Listen       string `yaml:"listen" help:"host:port the embedded server listens on (casewire run); port 0 picks a free one"`
+	StoreDir     string `yaml:"store_dir" help:"JetStream storage of the embedded server; casewire run also writes its address here (casewire-run.json)"`
 	User         string `yaml:"user" help:"user name"`
 	Password     string `yaml:"password" secret:"true" help:"password (environment or password_file only)"`
 	PasswordFile string `yaml:"password_file" help:"file holding the password"`
@@ -136,7 +137,9 @@ type Load struct {
 
 // HTTP configures the metrics and health endpoint.
 type HTTP struct {
-	Addr string `yaml:"addr" help:"listen address of /metrics, /healthz, /readyz; empty disables"`
+	// "auto" gives each binary its own documented port (see DefaultHTTPAddr)
+	// so that all of them can run on one machine.
+	Addr string `yaml:"addr" help:"listen address of /metrics, /healthz, /readyz; auto: the binary's own port (run 9460, fetch 9461, clean 9462, extract 9463, load 9464) on 127.0.0.1; off disables"`
 	// Off by default: profiles reveal internals and cost CPU while taken.
 	Pprof bool `yaml:"pprof" help:"also serve Go's /debug/pprof/ profiles on the same address"`
 }
@@ -147,10 +150,46 @@ type Log struct {
 	Level  string `yaml:"level" help:"debug, info, warn, error"`
 }
 
+// DefaultNATSURL is where the tools look for NATS when nothing is set: the
+// address the embedded server of casewire run listens on by default, and the
+// nats command-line client's default too.
+const DefaultNATSURL = "nats://127.0.0.1:4222"
+
+// HTTPAuto and HTTPOff are the special values of http.addr.
+const (
+	HTTPAuto = "auto"
+	HTTPOff  = "off"
+)
+
+// HTTPAddr resolves http.addr for the binary name: "auto" becomes its own
+// port on the loopback address, "off" (or empty) no endpoint at all.
+func (h HTTP) HTTPAddr(name string) string {
+	switch h.Addr {
+	case HTTPOff, "":
+		return ""
+	case HTTPAuto:
+		// Distinct documented ports, so a whole pipeline runs on one machine.
+		switch name {
+		case "run":
+			return "127.0.0.1:9460"
+		case "fetch":
+			return "127.0.0.1:9461"
+		case "clean":
+			return "127.0.0.1:9462"
+		case "extract":
+			return "127.0.0.1:9463"
+		case "load":
+			return "127.0.0.1:9464"
+		}
+		return ""
+	}
+	return h.Addr
+}
+
 // Default returns the configuration used when nothing is set.
 func Default() Config {
 	return Config{
-		NATS:       NATS{URL: "nats://127.0.0.1:4222", StoreDir: ".data/nats"},
+		NATS:       NATS{URL: DefaultNATSURL, Listen: "127.0.0.1:4222", StoreDir: ".data/nats"},
 		ClickHouse: ClickHouse{Addr: "127.0.0.1:19000", Database: "casewire", User: "default", DialTimeout: 5 * time.Second},
 		Streams: Streams{
 			Replicas: 1, MaxAge: 7 * 24 * time.Hour, DeadLetterAge: 30 * 24 * time.Hour,
@@ -164,7 +203,7 @@ func Default() Config {
 		Clean:   Clean{Concurrency: 2},
 		Extract: Extract{Concurrency: 2, MemoryLimitMiB: 270},
 		Load:    Load{BatchRows: 1000, BatchBytes: 16 << 20, BatchWait: 500 * time.Millisecond},
-		HTTP:    HTTP{Addr: ""},
+		HTTP:    HTTP{Addr: HTTPAuto},
 		Log:     Log{Format: "auto", Level: "info"},
 	}
 }

@@ -170,3 +170,26 @@ func TestWebSources(t *testing.T) {
 		t.Errorf("fetch settings: %+v", c.Fetch)
 	}
 }
+
+func TestHTTPAddr(t *testing.T) {
+	cases := []struct {
+		addr, name, want string
+	}{
+		{addr: "auto", name: "run", want: "127.0.0.1:9460"},
+		{addr: "auto", name: "fetch", want: "127.0.0.1:9461"},
+		{addr: "auto", name: "clean", want: "127.0.0.1:9462"},
+		{addr: "auto", name: "extract", want: "127.0.0.1:9463"},
+		{addr: "auto", name: "load", want: "127.0.0.1:9464"},
+		{addr: "off", name: "load", want: ""},
+		{addr: "", name: "load", want: ""},
+		{addr: ":9090", name: "load", want: ":9090"},
+	}
+	for _, c := range cases {
+		if got := (config.HTTP{Addr: c.addr}).HTTPAddr(c.name); got != c.want {
+			t.Errorf("http.addr %q for %s = %q, want %q", c.addr, c.name, got, c.want)
+		}
+	}
+	if config.Default().HTTP.Addr != config.HTTPAuto {
+		t.Error("metrics are not on by default")
+	}
+}

@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,7 +40,7 @@ func TopologyConfig(c config.Streams) topology.Config {
 }
 
 // StartEmbedded starts the in-process JetStream server for a single-node run
-// and returns its client URL.
+// on nats.listen and returns its client URL.
 func StartEmbedded(c config.NATS, log *slog.Logger) (*server.Server, string, error) {
 	dir, err := filepath.Abs(c.StoreDir)
 	if err != nil {
@@ -47,12 +49,40 @@ func StartEmbedded(c config.NATS, log *slog.Logger) (*server.Server, string, err
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, "", fmt.Errorf("nats.store_dir: %w", err)
 	}
-	s, err := natsembed.Start(natsembed.Options{StoreDir: dir})
+	host, port, err := listenAddr(c.Listen)
+	if err != nil {
+		return nil, "", err
+	}
+	s, err := natsembed.Start(natsembed.Options{Host: host, Port: port, StoreDir: dir})
 	if err != nil {
 		return nil, "", err
 	}
 	log.Info("embedded NATS JetStream started", "url", s.ClientURL(), "store_dir", dir)
 	return s, s.ClientURL(), nil
+}
+
+// listenAddr checks nats.listen and that its port is free: the server
+// itself would only fail in the background and time out.
+func listenAddr(addr string) (string, int, error) {
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, fmt.Errorf("config nats.listen %q: %w", addr, err)
+	}
+	port, err := strconv.Atoi(p)
+	if err != nil || port < 0 || port > 65535 {
+		return "", 0, fmt.Errorf("config nats.listen %q: bad port", addr)
+	}
+	if port == 0 {
+		return host, 0, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", 0, fmt.Errorf("embedded NATS cannot listen on %s (nats.listen): %w; "+
+			"another casewire run or NATS server holds it: stop it, set nats.listen (CASEWIRE_NATS_LISTEN) to another address, "+
+			"or set nats.url to use that server", addr, err)
+	}
+	ln.Close()
+	return host, port, nil
 }
 
 // NATS connects with the configured authentication and TLS, reconnects
@@ -90,12 +120,27 @@ func NATSInspect(ctx context.Context, c config.NATS, url string, name string, lo
 	return nc, js, nil
 }
 
+// toolDialer says how a connection is made: the zero value is a worker's,
+// which waits for a server that is not up yet; a timeout makes it a tool's,
+// which fails at once when nothing answers.
+type toolDialer struct{ timeout time.Duration }
+
 func dialNATS(c config.NATS, url string, name string, log *slog.Logger) (*nats.Conn, jetstream.JetStream, error) {
+	return dialNATSWith(c, url, name, log, toolDialer{})
+}
+
+func dialNATSWith(c config.NATS, url string, name string, log *slog.Logger, d toolDialer) (*nats.Conn, jetstream.JetStream, error) {
 	opts := []nats.Option{
 		nats.Name("casewire-" + name),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(500 * time.Millisecond),
-		nats.RetryOnFailedConnect(true),
+	}
+	if d.timeout > 0 {
+		opts = append(opts, nats.Timeout(d.timeout))
+	} else {
+		opts = append(opts, nats.RetryOnFailedConnect(true))
+	}
+	opts = append(opts,
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			// A nil error is our own drain at shutdown, not news.
 			if err != nil {
@@ -114,7 +159,7 @@ func dialNATS(c config.NATS, url string, name string, log *slog.Logger) (*nats.C
 			}
 			log.Warn("NATS async error", "subject", subject, "err", err)
 		}),
-	}
+	)
 	switch {
 	case c.CredsFile != "":
 		opts = append(opts, nats.UserCredentials(c.CredsFile))
@@ -267,7 +312,7 @@ func dialClickHouse(ctx context.Context, c config.ClickHouse, settings clickhous
 	}
 	if err := conn.Ping(ctx); err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("ping ClickHouse %s: %w", c.Addr, err)
+		return nil, fmt.Errorf("ping ClickHouse %s (set clickhouse.addr, CASEWIRE_CLICKHOUSE_ADDR or CLICKHOUSE_ADDR): %w", c.Addr, err)
 	}
 	return conn, nil
 }

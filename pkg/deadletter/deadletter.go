@@ -38,6 +38,12 @@ import (
 // it is: a fetch rejection, or one whose source subject is not a stage input.
 var ErrNotReplayable = errors.New("not replayable")
 
+// ErrPermanent is returned, wrapped with ErrNotReplayable, for a dead letter
+// whose reason says the same bytes would fail the same way (decode, version,
+// conflict): a replay would only bounce it back. Replay with force after a
+// fix that changes that.
+var ErrPermanent = errors.New("permanent")
+
 // ErrNotFound is returned for a sequence that holds no dead letter.
 var ErrNotFound = errors.New("no such dead letter")
 
@@ -51,19 +57,45 @@ type Letter struct {
 	StreamSeq uint64 // its sequence in the input stream, if known
 	Delivered uint64
 	FailedAt  time.Time
-	MsgID     string // its original Nats-Msg-Id, if any
-	Stored    time.Time
-	Header    nats.Header
-	Data      []byte
+	// FirstFailedAt is when it was first dead-lettered, before any replay
+	// that failed again; zero when unknown (letters from older versions).
+	FirstFailedAt time.Time
+	MsgID         string // its original Nats-Msg-Id, if any
+	Stored        time.Time
+	Header        nats.Header
+	Data          []byte
 }
 
-// Age is how long ago the stage gave up on it.
+// Age is how long ago the stage first gave up on it: a replay that failed
+// again does not make it younger.
 func (l Letter) Age(now time.Time) time.Duration {
-	t := l.FailedAt
-	if t.IsZero() {
-		t = l.Stored
+	return now.Sub(l.firstFailed())
+}
+
+func (l Letter) firstFailed() time.Time {
+	for _, t := range []time.Time{l.FirstFailedAt, l.FailedAt, l.Stored} {
+		if !t.IsZero() {
+			return t
+		}
 	}
-	return now.Sub(t)
+	return time.Time{}
+}
+
+// Permanent tells whether the letter's reason makes a replay pointless, and why.
+func (l Letter) Permanent() error {
+	var why string
+	switch l.Reason {
+	case stage.ReasonDecode:
+		why = "its payload does not decode"
+	case stage.ReasonVersion:
+		why = "its schema version is not one this build reads"
+	case stage.ReasonConflict:
+		why = "its id was already used with another body; publish the correction under its own id (see the error)"
+	default:
+		return nil
+	}
+	return fmt.Errorf("%w: %w: reason %s: %s, so a replay would fail the same way; fix the cause, then replay with --force",
+		ErrNotReplayable, ErrPermanent, l.Reason, why)
 }
 
 // Replayable tells whether Replay can send the letter again, and why not.
@@ -206,20 +238,27 @@ func (s *Store) Delete(ctx context.Context, seq uint64) error {
 }
 
 // Replay sends the dead letter at seq again and deletes it once the server
-// stored the replay.
-func (s *Store) Replay(ctx context.Context, seq uint64) (Letter, error) {
+// stored the replay. A letter whose reason is permanent is kept unless force.
+func (s *Store) Replay(ctx context.Context, seq uint64, force bool) (Letter, error) {
 	l, err := s.Get(ctx, seq)
 	if err != nil {
 		return l, err
 	}
-	return l, s.replay(ctx, l)
+	return l, s.replay(ctx, l, force)
 }
 
-func (s *Store) replay(ctx context.Context, l Letter) error {
+func (s *Store) replay(ctx context.Context, l Letter, force bool) error {
 	if err := l.Replayable(); err != nil {
 		return fmt.Errorf("dead letter %d: %w", l.Seq, err)
 	}
-	msg := &nats.Msg{Subject: l.Subject, Data: l.Data}
+	if err := l.Permanent(); err != nil && !force {
+		return fmt.Errorf("dead letter %d: %w", l.Seq, err)
+	}
+	// The first failure time rides along, so that a letter that fails
+	// again keeps its age.
+	h := nats.Header{}
+	h.Set(stage.HeaderFirstFailedAt, l.firstFailed().UTC().Format(time.RFC3339Nano))
+	msg := &nats.Msg{Subject: l.Subject, Data: l.Data, Header: h}
 	if _, err := s.js.PublishMsg(ctx, msg, jetstream.WithMsgID(l.ReplayID())); err != nil {
 		return fmt.Errorf("replay dead letter %d to %s: %w", l.Seq, l.Subject, err)
 	}
@@ -237,15 +276,16 @@ type Result struct {
 }
 
 // ReplayAll replays every replayable dead letter of a stage (all stages when
-// empty). Letters that are not replayable are reported and kept.
-func (s *Store) ReplayAll(ctx context.Context, stageName string) ([]Result, error) {
+// empty). Letters that are not replayable, or permanent without force, are
+// reported and kept.
+func (s *Store) ReplayAll(ctx context.Context, stageName string, force bool) ([]Result, error) {
 	ls, err := s.List(ctx, stageName)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Result, 0, len(ls))
 	for _, l := range ls {
-		err := s.replay(ctx, l)
+		err := s.replay(ctx, l, force)
 		out = append(out, Result{Letter: l, Err: err})
 		if err != nil && !errors.Is(err, ErrNotReplayable) && ctx.Err() != nil {
 			return out, ctx.Err()
@@ -285,5 +325,6 @@ func letter(seq uint64, stored time.Time, h nats.Header, data []byte) Letter {
 	l.StreamSeq, _ = strconv.ParseUint(h.Get(stage.HeaderStreamSeq), 10, 64)
 	l.Delivered, _ = strconv.ParseUint(h.Get(stage.HeaderDelivered), 10, 64)
 	l.FailedAt, _ = time.Parse(time.RFC3339Nano, h.Get(stage.HeaderFailedAt))
+	l.FirstFailedAt, _ = time.Parse(time.RFC3339Nano, h.Get(stage.HeaderFirstFailedAt))
 	return l
 }

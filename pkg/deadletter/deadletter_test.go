@@ -127,7 +127,7 @@ func TestReplayAfterFix(t *testing.T) {
 
 	// Replaying before the fix dead-letters it again; after it, it goes through.
 	fixed.Store(true)
-	results, err := store.ReplayAll(ctx, "")
+	results, err := store.ReplayAll(ctx, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestReplayAfterFix(t *testing.T) {
 	natstest.Eventually(t, 10*time.Second, "the replayed article cleaned", func() bool { return streamCount(t, js, topology.StreamClean) == 3 })
 
 	// A second replay of the same letter finds nothing; the fetch one stays.
-	if _, err := store.Replay(ctx, l.Seq); !errors.Is(err, deadletter.ErrNotFound) {
+	if _, err := store.Replay(ctx, l.Seq, false); !errors.Is(err, deadletter.ErrNotFound) {
 		t.Errorf("second replay: %v, want ErrNotFound", err)
 	}
 	left, err := store.List(ctx, "")
@@ -208,6 +208,97 @@ func TestReplayID(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			if got := c.l.ReplayID(); got != c.want {
 				t.Errorf("ReplayID() = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// TestPermanentLetterKept: a letter that cannot decode is not replayed
+// without force; forced, it comes back as a new letter with its first
+// failure time, so its age is not reset.
+func TestPermanentLetterKept(t *testing.T) {
+	srv := natstest.Start(t)
+	_, js := natstest.Connect(t, srv.URL)
+	ctx := natstest.Context(t)
+	if err := topology.Ensure(ctx, js, topology.Config{MaxDeliver: 3}); err != nil {
+		t.Fatal(err)
+	}
+	cons, err := topology.Consumer(ctx, js, topology.StageClean)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &stage.Worker[article.Raw, article.Clean]{
+		Stage: topology.StageClean, JS: js, Consumer: cons, Output: topology.SubjectClean,
+		Handle:     func(context.Context, article.Raw) ([]article.Clean, error) { return nil, nil },
+		MaxDeliver: 3, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- w.Run(wctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	if _, err := js.PublishMsg(ctx, &nats.Msg{Subject: topology.SubjectRaw, Data: []byte("not a message")}, jetstream.WithMsgID("garbage")); err != nil {
+		t.Fatal(err)
+	}
+	store, err := deadletter.Open(ctx, js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var letters []deadletter.Letter
+	natstest.Eventually(t, 10*time.Second, "a decode dead letter", func() bool {
+		letters, err = store.List(ctx, "")
+		return err == nil && len(letters) == 1
+	})
+	first := letters[0]
+	if first.Reason != stage.ReasonDecode {
+		t.Fatalf("reason %q, want decode", first.Reason)
+	}
+
+	_, err = store.Replay(ctx, first.Seq, false)
+	if !errors.Is(err, deadletter.ErrPermanent) || !errors.Is(err, deadletter.ErrNotReplayable) || !strings.Contains(err.Error(), "--force") {
+		t.Errorf("replay without force: %v, want a refusal naming the reason and --force", err)
+	}
+	results, err := store.ReplayAll(ctx, "", false)
+	if err != nil || len(results) != 1 || !errors.Is(results[0].Err, deadletter.ErrPermanent) {
+		t.Errorf("replay --all without force: %+v %v", results, err)
+	}
+	if _, err := store.Get(ctx, first.Seq); err != nil {
+		t.Fatalf("the refused letter is gone: %v", err)
+	}
+
+	time.Sleep(10 * time.Millisecond) // so that a reset age would show
+	if _, err := store.Replay(ctx, first.Seq, true); err != nil {
+		t.Fatalf("forced replay: %v", err)
+	}
+	natstest.Eventually(t, 10*time.Second, "the forced replay dead-lettered again", func() bool {
+		letters, err = store.List(ctx, "")
+		return err == nil && len(letters) == 1 && letters[0].Seq != first.Seq
+	})
+	again := letters[0]
+	if !again.FirstFailedAt.Equal(first.FirstFailedAt) || !again.FailedAt.After(first.FailedAt) {
+		t.Errorf("first failed %s then %s, failed %s then %s: want the first kept", first.FirstFailedAt, again.FirstFailedAt, first.FailedAt, again.FailedAt)
+	}
+	if now := time.Now(); again.Age(now) != first.Age(now) {
+		t.Errorf("age %s after the replay, %s before: reset", again.Age(now), first.Age(now))
+	}
+}
+
+func TestPermanentReasons(t *testing.T) {
+	cases := []struct {
+		reason    string
+		permanent bool
+	}{
+		{stage.ReasonDecode, true},
+		{stage.ReasonVersion, true},
+		{stage.ReasonConflict, true},
+		{stage.ReasonPermanent, false}, // a handler's rule, which a new build may fix
+		{stage.ReasonMaxDeliver, false},
+		{stage.ReasonRejected, false},
+	}
+	for _, c := range cases {
+		t.Run(c.reason, func(t *testing.T) {
+			err := deadletter.Letter{Stage: topology.StageClean, Subject: topology.SubjectRaw, Reason: c.reason}.Permanent()
+			if (err != nil) != c.permanent {
+				t.Errorf("Permanent() = %v, want permanent=%v", err, c.permanent)
 			}
 		})
 	}

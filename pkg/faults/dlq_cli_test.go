@@ -105,17 +105,28 @@ func TestDLQCommand(t *testing.T) {
 	if out, err := dlq("replay", fetchSeq); err == nil || !strings.Contains(out, "not replayable") {
 		t.Errorf("replaying a fetch dead letter: %v\n%s", err, out)
 	}
-	// Replayed, the garbage goes down the normal path and is dead-lettered
+	// A letter that cannot decode would bounce straight back: refused,
+	// with the reason, unless forced; --all keeps it too.
+	if out, err := dlq("replay", decodeSeq); err == nil || !strings.Contains(out, "reason decode") || !strings.Contains(out, "--force") {
+		t.Errorf("dlq replay %s of a decode letter without --force: %v\n%s", decodeSeq, err, out)
+	}
+	if out, err := dlq("replay", "--all", "--stage", "clean"); err != nil || !strings.Contains(out, "0 replayed, 2 kept") {
+		t.Errorf("dlq replay --all --stage clean without --force: %v\n%s", err, out)
+	}
+	if out, _ := dlq("list"); !regexp.MustCompile(`(?m)^` + decodeSeq + `\s`).MatchString(out) {
+		t.Errorf("the refused letter %s is gone:\n%s", decodeSeq, out)
+	}
+	// Forced, the garbage goes down the normal path and is dead-lettered
 	// again (as a new letter): the path is the normal one.
-	if out, err := dlq("replay", decodeSeq); err != nil || !strings.Contains(out, "1 replayed") {
-		t.Fatalf("dlq replay %s: %v\n%s", decodeSeq, err, out)
+	if out, err := dlq("replay", "--force", decodeSeq); err != nil || !strings.Contains(out, "1 replayed") {
+		t.Fatalf("dlq replay --force %s: %v\n%s", decodeSeq, err, out)
 	}
 	natstest.Eventually(t, 20*time.Second, "the replay dead-lettered anew", func() bool {
 		out, _ = dlq("list")
 		return strings.Contains(out, "3 dead letters") && !regexp.MustCompile(`(?m)^`+decodeSeq+`\s`).MatchString(out)
 	})
-	if out, err := dlq("replay", "--all", "--stage", "clean"); err != nil || !strings.Contains(out, "2 replayed, 0 kept") {
-		t.Errorf("dlq replay --all --stage clean: %v\n%s", err, out)
+	if out, err := dlq("replay", "--all", "--force", "--stage", "clean"); err != nil || !strings.Contains(out, "2 replayed, 0 kept") {
+		t.Errorf("dlq replay --all --force --stage clean: %v\n%s", err, out)
 	}
 	if out, err := dlq("delete", fetchSeq); err != nil || !strings.Contains(out, "deleted "+fetchSeq) {
 		t.Errorf("dlq delete: %v\n%s", err, out)

@@ -14,14 +14,14 @@ import (
 // Poll fetches the source's feeds and pages once and publishes what is new.
 // A feed or page that fails is counted in Errors, logged and tried again on
 // the next poll; err is for failures of NATS, which stop the pass.
-func (r *Runner) Poll(ctx context.Context) (Stats, error) {
+func (r *Runner) Poll(ctx context.Context) (st Stats, err error) {
 	r.webMu.Lock()
 	defer r.webMu.Unlock()
-	var st Stats
 	if r.Web == nil {
 		return st, errors.New("fetch: a source with feeds or pages needs Runner.Web")
 	}
 	defer func() { r.lastPoll = time.Now() }()
+	defer func() { r.observe(st, err) }()
 	for _, u := range r.Feeds {
 		if err := r.pollFeed(ctx, u, &st); err != nil {
 			return st, err

@@ -59,6 +59,9 @@ type Runner struct {
 	Stdin        io.Reader     // for the path "-"; default os.Stdin
 	Progress     *Progress     // shows long passes over files; nil: silent
 	Log          *slog.Logger
+	// Observe hears about every pass over the files or the web, with its
+	// counts and the error that ended it, if any (metrics); nil: nobody.
+	Observe func(source string, st Stats, err error)
 
 	mu        sync.Mutex // one file scan at a time (watch events and rescans)
 	known     map[string]fileState
@@ -140,6 +143,12 @@ func (r *Runner) watchWeb(ctx context.Context, report func(Stats)) {
 		if report != nil && st.Articles+st.Rejected+st.Errors > 0 {
 			report(st)
 		}
+	}
+}
+
+func (r *Runner) observe(st Stats, err error) {
+	if r.Observe != nil {
+		r.Observe(r.Source.Name, st, err)
 	}
 }
 

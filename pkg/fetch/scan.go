@@ -15,10 +15,10 @@ type fileState struct {
 // scanFiles reads standard input (first pass only) and every file that is new
 // or changed since its last complete read, in this process or, through the
 // bucket, in any earlier one.
-func (r *Runner) scanFiles(ctx context.Context) (Stats, error) {
+func (r *Runner) scanFiles(ctx context.Context) (st Stats, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var st Stats
+	defer func() { r.observe(st, err) }()
 	if r.known == nil {
 		r.known = map[string]fileState{}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/fetch"
+	"github.com/casewire/casewire/pkg/stage"
 )
 
 // FetchRunners builds one runner per configured source. The web client is
@@ -36,6 +37,7 @@ func FetchRunners(ctx context.Context, env Env) ([]*fetch.Runner, error) {
 		if interval <= 0 {
 			interval = fc.PollInterval
 		}
+		env.Metrics.InitSource(s.Name)
 		rs = append(rs, &fetch.Runner{
 			Source:       fetch.Source{Name: s.Name, Outlet: s.Outlet, Region: s.Region, Charset: s.Charset},
 			Paths:        s.Paths,
@@ -51,12 +53,25 @@ func FetchRunners(ctx context.Context, env Env) ([]*fetch.Runner, error) {
 			PollInterval: interval,
 			Progress:     progress,
 			Log:          env.Log,
+			Observe:      observeFetch(env.Metrics),
 		})
 	}
 	if len(rs) == 0 {
 		return nil, fmt.Errorf("fetch.sources: no source configured")
 	}
 	return rs, nil
+}
+
+// observeFetch counts fetch's passes. Seen are the articles read again
+// whose version was published before, and pages that answered 304 or links
+// already known.
+func observeFetch(m *stage.Metrics) func(string, fetch.Stats, error) {
+	if m == nil {
+		return nil
+	}
+	return func(source string, st fetch.Stats, err error) {
+		m.ObserveFetch(source, st.Published, st.Articles-st.Published+st.NotModified, st.Rejected, st.Errors, err)
+	}
 }
 
 // WebOptions maps the fetch configuration onto the web client's options.

@@ -5,6 +5,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -29,10 +30,33 @@ type Env struct {
 	Metrics *stage.Metrics
 }
 
+// ErrConflict is a raw message whose id is not the one its content gives.
+var ErrConflict = errors.New("id conflict")
+
+// CheckRawID refuses a raw article whose id is not the hash of its source,
+// URI and body. Ids are content hashes, so this is an id reused with another
+// body: published by hand with an id already seen. Its Nats-Msg-Id may
+// already be in the duplicate window (the server drops it) or not; either
+// way it would silently replace, downstream, the article the id belongs to.
+func CheckRawID(r article.Raw) error {
+	want := article.RawID(r.Source, r.URI, r.Body)
+	if r.ID == want {
+		return nil
+	}
+	return fmt.Errorf("%w: raw article %s (source %q, uri %q) came with a body whose id is %s: the id was reused with another body; "+
+		"to publish a correction, give it \"id\": %q and publish it with casewire publish (which sends it as Nats-Msg-Id raw:%s), "+
+		"or drop the corrected file into a fetch source (fetch derives both)",
+		ErrConflict, r.ID, r.Source, r.URI, want, want, want)
+}
+
 // CleanHandler adapts the cleaner. Cleaning is deterministic, so any error is
-// permanent: the same bytes would fail again.
+// permanent: the same bytes would fail again. A raw article whose id does not
+// match its content is a conflict, dead-lettered as such.
 func CleanHandler(c *clean.Cleaner) stage.Handler[article.Raw, article.Clean] {
 	return func(_ context.Context, r article.Raw) ([]article.Clean, error) {
+		if err := CheckRawID(r); err != nil {
+			return nil, stage.Conflict(err)
+		}
 		out, err := c.Clean(r)
 		if err != nil {
 			// The cleaner's errors already name the input.
@@ -137,7 +161,7 @@ func RunLoad(ctx context.Context, env Env, wr *warehouse.Writer) error {
 		Stage: topology.StageLoad, JS: env.JS, Consumer: cons, Handle: LoadHandler(wr),
 		Policy:  stage.BatchPolicy{MaxRows: l.BatchRows, MaxBytes: l.BatchBytes, MaxWait: l.BatchWait},
 		AckWait: env.Config.Streams.AckWait, MaxDeliver: env.Config.Streams.MaxDeliver,
-		Backoff: stage.DefaultBackoff(), Log: env.Log, Metrics: env.Metrics,
+		Backoff: stage.SinkBackoff(), Log: env.Log, Metrics: env.Metrics,
 	}
 	return w.Run(ctx)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/stage"
+	"github.com/casewire/casewire/pkg/topology"
 )
 
 // Flags are the options every casewire binary takes.
@@ -46,6 +47,7 @@ func (f *Flags) Load(base config.Config) (config.Config, error) {
 type Runtime struct {
 	pipeline.Env
 	NC       *nats.Conn
+	URL      string // the NATS server's URL (the embedded server's own when nats.url is "embedded")
 	Registry *prometheus.Registry
 	Checks   map[string]Check
 }
@@ -124,7 +126,7 @@ func WorkerCommand(spec WorkerSpec) *cobra.Command {
 				}
 			}
 			go func() {
-				if err := Serve(ctx, cfg.HTTP.Addr, rt.HTTPHandler(), log, nil); err != nil {
+				if err := Serve(ctx, cfg.HTTP.HTTPAddr(spec.Name), rt.HTTPHandler(), log, nil); err != nil {
 					log.Error("metrics server", "err", err)
 				}
 			}()
@@ -138,7 +140,7 @@ func WorkerCommand(spec WorkerSpec) *cobra.Command {
 		cmd.Flags().BoolVar(&stdio, "stdio", false, "run as a Unix filter: JSON Lines in on stdin, out on stdout, errors on stderr; no NATS")
 	}
 	flags.Bind(cmd)
-	cmd.AddCommand(healthcheckCommand(&flags))
+	cmd.AddCommand(healthcheckCommand(spec.Name, &flags))
 	return cmd
 }
 
@@ -173,7 +175,17 @@ func StartRuntime(ctx context.Context, cfg config.Config, name string, log *slog
 		cleanup()
 		return nil, nil, err
 	}
-	if hops := lagHops(name); len(hops) > 0 {
+	hops := lagHops(name)
+	for _, h := range hops {
+		m.InitStages(h.Stage)
+	}
+	if err := reg.Register(stage.NewDeadLetterCollector(func(ctx context.Context) (map[string]uint64, error) {
+		return pipeline.DeadLetters(ctx, js)
+	}, topology.Stages(), lagScrapeTimeout)); err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("register dead-letter metrics: %w", err)
+	}
+	if len(hops) > 0 {
 		if err := reg.Register(stage.NewLagCollector(stage.JetStreamConsumers(js, hops), lagScrapeTimeout)); err != nil {
 			cleanup()
 			return nil, nil, fmt.Errorf("register consumer lag metrics: %w", err)
@@ -182,6 +194,7 @@ func StartRuntime(ctx context.Context, cfg config.Config, name string, log *slog
 	rt := &Runtime{
 		Env:      pipeline.Env{JS: js, Config: cfg, Log: log, Metrics: m},
 		NC:       nc,
+		URL:      url,
 		Registry: reg,
 		Checks:   map[string]Check{"nats": NATSCheck(nc)},
 	}

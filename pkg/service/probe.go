@@ -16,7 +16,7 @@ import (
 // healthcheckCommand probes the running worker's own endpoint. Distroless
 // and scratch images have no curl or wget, so a container healthcheck runs
 // the binary itself; it reads the same configuration and so knows http.addr.
-func healthcheckCommand(flags *Flags) *cobra.Command {
+func healthcheckCommand(name string, flags *Flags) *cobra.Command {
 	var path string
 	var timeout time.Duration
 	cmd := &cobra.Command{
@@ -28,7 +28,7 @@ func healthcheckCommand(flags *Flags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			url, err := ProbeURL(cfg.HTTP.Addr, path)
+			url, err := ProbeURL(cfg.HTTP.HTTPAddr(name), path)
 			if err != nil {
 				return err
 			}
@@ -46,7 +46,7 @@ func healthcheckCommand(flags *Flags) *cobra.Command {
 // wildcard host becomes the loopback address.
 func ProbeURL(addr, path string) (string, error) {
 	if addr == "" {
-		return "", fmt.Errorf("config http.addr: empty, no endpoint to probe")
+		return "", fmt.Errorf("config http.addr: off, no endpoint to probe")
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {

@@ -123,6 +123,23 @@ func TestEndpointsOfEveryService(t *testing.T) {
 					}
 				}
 			}
+			// Counters exist at zero before the first message, and every
+			// process reports the dead letters waiting per stage.
+			for _, st := range tc.wantLag {
+				for _, want := range []string{
+					`casewire_messages_in_total{stage="` + st + `"} 0`,
+					`casewire_messages_dead_lettered_total{reason="conflict",stage="` + st + `"} 0`,
+				} {
+					if !strings.Contains(metrics, want) {
+						t.Errorf("/metrics lacks %s", want)
+					}
+				}
+			}
+			for _, st := range topology.Stages() {
+				if want := `casewire_dead_letters{stage="` + st + `"} 0`; !strings.Contains(metrics, want) {
+					t.Errorf("/metrics lacks %s", want)
+				}
+			}
 			if len(tc.wantLag) == 0 && strings.Contains(metrics, "casewire_consumer_pending_messages") {
 				t.Errorf("%s exports consumer lag it does not own", tc.name)
 			}

@@ -249,6 +249,7 @@ func (w *BatchWorker[In]) flush(ctx, work context.Context, b pending[In]) {
 		w.Metrics.BatchRows.WithLabelValues(w.Stage).Observe(float64(len(b.msgs)))
 	}
 	var rejected map[int]error
+	var failedSince time.Time
 	for attempt := uint64(1); ; attempt++ {
 		hstart := time.Now()
 		var err error
@@ -257,7 +258,14 @@ func (w *BatchWorker[In]) flush(ctx, work context.Context, b pending[In]) {
 			w.Metrics.Handle.WithLabelValues(w.Stage).Observe(time.Since(hstart).Seconds())
 		}
 		if err == nil {
+			if attempt > 1 {
+				w.log().Info("recovered: batch written after retries", "stage", w.Stage, "attempts", attempt,
+					"messages", len(b.msgs), "failing_for", time.Since(failedSince).Round(time.Millisecond))
+			}
 			break
+		}
+		if attempt == 1 {
+			failedSince = hstart
 		}
 		if IsPermanent(err) {
 			rejected = make(map[int]error, len(b.msgs))

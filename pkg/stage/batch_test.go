@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -38,7 +39,7 @@ func (h *harness) runLoad(policy stage.BatchPolicy, handle stage.BatchHandler[ar
 		Stage: topology.StageLoad, JS: h.js, Consumer: cons, Handle: handle, Policy: policy,
 		AckWait: h.cfg.AckWait, MaxDeliver: maxDeliver,
 		Backoff: stage.Backoff{Base: 10 * time.Millisecond, Max: 50 * time.Millisecond},
-		Log:     quietLog(), Metrics: h.metrics,
+		Log:     h.log(), Metrics: h.metrics,
 	}
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
@@ -149,6 +150,9 @@ func TestBatchWorkerRetriesWholeBatchWithoutRedelivery(t *testing.T) {
 	})
 	if got := testutil.ToFloat64(h.metrics.Retried.WithLabelValues(topology.StageLoad)); got < 3 {
 		t.Errorf("retried = %v, want >= 3", got)
+	}
+	if !strings.Contains(h.logs.String(), "recovered") {
+		t.Errorf("the sink's return is not logged:\n%s", h.logs.String())
 	}
 	// The retries happened in the process: no message was redelivered, and
 	// nothing was dead-lettered although attempts exceeded MaxDeliver.

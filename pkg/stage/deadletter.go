@@ -23,6 +23,10 @@ const (
 	HeaderDelivered = "Casewire-Delivered"  // how many times it was delivered
 	HeaderFailedAt  = "Casewire-Failed-At"  // RFC 3339 time of the failure
 	HeaderMsgID     = "Casewire-Msg-Id"     // its original Nats-Msg-Id, if any
+	// HeaderFirstFailedAt is when the message was first dead-lettered. A
+	// replay carries it and a new dead letter keeps it, so a letter that
+	// fails again after a replay keeps its age.
+	HeaderFirstFailedAt = "Casewire-First-Failed-At"
 )
 
 // Reasons a message is dead-lettered.
@@ -32,7 +36,13 @@ const (
 	ReasonPermanent  = "permanent"
 	ReasonMaxDeliver = "max-deliver"
 	ReasonRejected   = "rejected"
+	ReasonConflict   = "conflict"
 )
+
+// Reasons lists every reason, for metrics initialised at zero.
+func Reasons() []string {
+	return []string{ReasonDecode, ReasonVersion, ReasonPermanent, ReasonMaxDeliver, ReasonRejected, ReasonConflict}
+}
 
 // maxErrorHeader keeps a header well under NATS's limits however long an error is.
 const maxErrorHeader = 2000
@@ -47,7 +57,13 @@ func deadLetter(ctx context.Context, js jetstream.JetStream, stage string, msg j
 	h.Set(HeaderReason, reason)
 	h.Set(HeaderError, truncate(cause.Error(), maxErrorHeader))
 	h.Set(HeaderSubject, msg.Subject())
-	h.Set(HeaderFailedAt, time.Now().UTC().Format(time.RFC3339Nano))
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	h.Set(HeaderFailedAt, now)
+	first := now
+	if f := msg.Headers().Get(HeaderFirstFailedAt); f != "" {
+		first = f
+	}
+	h.Set(HeaderFirstFailedAt, first)
 	var id string
 	if md, err := msg.Metadata(); err == nil {
 		h.Set(HeaderStreamSeq, strconv.FormatUint(md.Sequence.Stream, 10))

@@ -25,6 +25,71 @@ type Metrics struct {
 	// Facts counts the facts extract found per article (zero included), so
 	// a drop in extraction shows as a shift of the histogram.
 	Facts *prometheus.HistogramVec
+
+	// Fetch's series, by source: passes over a source's files or web
+	// inputs, articles published, articles read again but already published
+	// (skipped as seen), and errors by kind (see FetchErrorKinds).
+	FetchPolls     *prometheus.CounterVec
+	FetchPublished *prometheus.CounterVec
+	FetchSeen      *prometheus.CounterVec
+	FetchErrors    *prometheus.CounterVec
+}
+
+// Kinds of fetch errors: an input dead-lettered (rejected), a feed or page
+// that failed for now and is tried again next poll (unavailable), a pass
+// ended by an error of NATS or the file system (failed).
+const (
+	FetchRejected    = "rejected"
+	FetchUnavailable = "unavailable"
+	FetchFailed      = "failed"
+)
+
+// FetchErrorKinds lists the kinds of fetch errors.
+func FetchErrorKinds() []string { return []string{FetchRejected, FetchUnavailable, FetchFailed} }
+
+// InitStages creates every counter of these stages at zero, so that a
+// dashboard or alert sees the series before the first message (rate() and
+// increase() need a first sample).
+func (m *Metrics) InitStages(stages ...string) {
+	if m == nil {
+		return
+	}
+	for _, st := range stages {
+		for _, c := range []*prometheus.CounterVec{m.In, m.Out, m.Acked, m.Retried} {
+			c.WithLabelValues(st)
+		}
+		for _, r := range Reasons() {
+			m.DeadLettered.WithLabelValues(st, r)
+		}
+	}
+}
+
+// InitSource creates fetch's counters of a source at zero.
+func (m *Metrics) InitSource(source string) {
+	if m == nil {
+		return
+	}
+	for _, c := range []*prometheus.CounterVec{m.FetchPolls, m.FetchPublished, m.FetchSeen} {
+		c.WithLabelValues(source)
+	}
+	for _, k := range FetchErrorKinds() {
+		m.FetchErrors.WithLabelValues(source, k)
+	}
+}
+
+// ObserveFetch counts one pass of fetch over a source.
+func (m *Metrics) ObserveFetch(source string, published, seen, rejected, unavailable int, err error) {
+	if m == nil {
+		return
+	}
+	m.FetchPolls.WithLabelValues(source).Inc()
+	m.FetchPublished.WithLabelValues(source).Add(float64(published))
+	m.FetchSeen.WithLabelValues(source).Add(float64(seen))
+	m.FetchErrors.WithLabelValues(source, FetchRejected).Add(float64(rejected))
+	m.FetchErrors.WithLabelValues(source, FetchUnavailable).Add(float64(unavailable))
+	if err != nil {
+		m.FetchErrors.WithLabelValues(source, FetchFailed).Inc()
+	}
 }
 
 // NewMetrics creates the stage metrics and registers them on reg (nil: not
@@ -62,9 +127,22 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Namespace: "casewire", Name: "facts_per_article", Help: "Facts extracted from one article.",
 			Buckets: []float64{0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89},
 		}, []string{"stage"}),
+		FetchPolls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "casewire", Name: "fetch_polls_total", Help: "Passes of fetch over a source's files or its feeds and pages.",
+		}, []string{"source"}),
+		FetchPublished: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "casewire", Name: "fetch_articles_published_total", Help: "Raw articles fetch published (new, or a new version).",
+		}, []string{"source"}),
+		FetchSeen: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "casewire", Name: "fetch_articles_seen_total", Help: "Raw articles read again but skipped: this version was published before.",
+		}, []string{"source"}),
+		FetchErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "casewire", Name: "fetch_errors_total", Help: "Fetch errors by kind: rejected (dead-lettered input), unavailable (feed or page failed, retried next poll), failed (a pass ended by an error).",
+		}, []string{"source", "kind"}),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.In, m.Out, m.Acked, m.Retried, m.DeadLettered, m.Handle, m.BatchRows, m.Flush, m.Facts} {
+		for _, c := range []prometheus.Collector{m.In, m.Out, m.Acked, m.Retried, m.DeadLettered, m.Handle, m.BatchRows, m.Flush, m.Facts,
+			m.FetchPolls, m.FetchPublished, m.FetchSeen, m.FetchErrors} {
 			if err := reg.Register(c); err != nil {
 				return nil, fmt.Errorf("register stage metrics: %w", err)
 			}
@@ -163,5 +241,50 @@ func (c *LagCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(c.ackPending, prometheus.GaugeValue, float64(i.AckPending), i.Stage)
 		ch <- prometheus.MustNewConstMetric(c.redelivered, prometheus.GaugeValue, float64(i.Redelivered), i.Stage)
 		ch <- prometheus.MustNewConstMetric(c.waiting, prometheus.GaugeValue, float64(i.Waiting), i.Stage)
+	}
+}
+
+// DeadLetterSource returns how many dead letters each stage holds.
+type DeadLetterSource func(ctx context.Context) (map[string]uint64, error)
+
+// DeadLetterCollector exports the dead letters waiting per stage, read from
+// the dead-letter stream at scrape time; every stage is reported, at zero
+// when it has none.
+type DeadLetterCollector struct {
+	source  DeadLetterSource
+	stages  []string
+	timeout time.Duration
+	depth   *prometheus.Desc
+	up      *prometheus.Desc
+}
+
+// NewDeadLetterCollector reports stages from source, each read bounded by timeout.
+func NewDeadLetterCollector(source DeadLetterSource, stages []string, timeout time.Duration) *DeadLetterCollector {
+	return &DeadLetterCollector{
+		source: source, stages: stages, timeout: timeout,
+		depth: prometheus.NewDesc("casewire_dead_letters", "Dead letters waiting in the dead-letter stream, per stage (see casewire dlq list).", []string{"stage"}, nil),
+		up:    prometheus.NewDesc("casewire_dead_letters_up", "1 if the dead-letter stream could be read at this scrape, 0 otherwise.", nil, nil),
+	}
+}
+
+// Describe implements prometheus.Collector.
+func (c *DeadLetterCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.depth
+	ch <- c.up
+}
+
+// Collect implements prometheus.Collector. A failed read reports up 0 and
+// no depth rather than zeros that would look like an empty queue.
+func (c *DeadLetterCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	counts, err := c.source(ctx)
+	if err != nil {
+		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 1)
+	for _, st := range c.stages {
+		ch <- prometheus.MustNewConstMetric(c.depth, prometheus.GaugeValue, float64(counts[st]), st)
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -62,6 +63,10 @@ type Worker[In any, Out Keyed] struct {
 	Window  int
 	Log     *slog.Logger
 	Metrics *Metrics // optional
+
+	// failingSince is when transient failures began (Unix nanoseconds), 0
+	// while none is outstanding: the first ack after them logs the recovery.
+	failingSince atomic.Int64
 }
 
 // inflight is a handled message whose outputs are published and whose PubAcks
@@ -229,6 +234,7 @@ func (w *Worker[In, Out]) settle(ctx context.Context, f inflight) {
 		w.log().Warn("ack", "stage", w.Stage, "err", err)
 		return
 	}
+	w.recovered()
 	if w.Metrics != nil {
 		w.Metrics.Acked.WithLabelValues(w.Stage).Inc()
 	}
@@ -237,10 +243,19 @@ func (w *Worker[In, Out]) settle(ctx context.Context, f inflight) {
 // fail applies the retry rules to a handler or publish error.
 func (w *Worker[In, Out]) fail(ctx context.Context, msg jetstream.Msg, err error) {
 	if IsPermanent(err) {
-		w.giveUp(ctx, msg, ReasonPermanent, err)
+		w.giveUp(ctx, msg, permanentReason(err), err)
 		return
 	}
+	w.failingSince.CompareAndSwap(0, time.Now().UnixNano())
 	w.rules().retry(ctx, msg, err)
+}
+
+// recovered logs, once, that messages are acked again after transient failures.
+func (w *Worker[In, Out]) recovered() {
+	if since := w.failingSince.Swap(0); since != 0 {
+		w.log().Info("recovered: messages acked again after transient failures", "stage", w.Stage,
+			"failing_for", time.Since(time.Unix(0, since)).Round(time.Millisecond))
+	}
 }
 
 func (w *Worker[In, Out]) giveUp(ctx context.Context, msg jetstream.Msg, reason string, err error) {

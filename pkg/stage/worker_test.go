@@ -1,6 +1,7 @@
 package stage_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -30,7 +31,28 @@ type harness struct {
 	js      jetstream.JetStream
 	metrics *stage.Metrics
 	cfg     topology.Config
+	logs    *syncBuffer // what the workers log
 }
+
+// syncBuffer is a log sink the worker goroutines may write concurrently.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func (h *harness) log() *slog.Logger { return slog.New(slog.NewTextHandler(h.logs, nil)) }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
@@ -44,7 +66,7 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, js: js, metrics: m, cfg: cfg}
+	return &harness{t: t, js: js, metrics: m, cfg: cfg, logs: &syncBuffer{}}
 }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -67,7 +89,7 @@ func (h *harness) runCleanTo(output string, handle stage.Handler[article.Raw, ar
 		Stage: topology.StageClean, JS: h.js, Consumer: cons, Output: output,
 		Handle: handle, Concurrency: 2, MaxDeliver: maxDeliver, PubAckWait: time.Second,
 		Backoff: stage.Backoff{Base: 10 * time.Millisecond, Max: 50 * time.Millisecond},
-		Log:     quietLog(), Metrics: h.metrics,
+		Log:     h.log(), Metrics: h.metrics,
 	}
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
@@ -343,4 +365,29 @@ func TestWorkerShutdownFinishesInFlight(t *testing.T) {
 		t.Errorf("clean stream holds %d, want 1", n)
 	}
 	natstest.Eventually(t, 5*time.Second, "input acked", func() bool { return h.settled(topology.StageClean) })
+}
+
+// TestWorkerLogsRecovery: after transient failures, the first message acked
+// again is logged as the stage's recovery, once.
+func TestWorkerLogsRecovery(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	var calls atomic.Int32
+	h.runClean(func(ctx context.Context, r article.Raw) ([]article.Clean, error) {
+		if calls.Add(1) <= 2 {
+			return nil, errors.New("dial tcp: connection refused")
+		}
+		return split(ctx, r)
+	})
+	h.publishRaw(raw(1))
+	natstest.Eventually(t, 10*time.Second, "the recovery logged", func() bool {
+		return strings.Contains(h.logs.String(), "recovered") && h.settled(topology.StageClean)
+	})
+	h.publishRaw(raw(2))
+	natstest.Eventually(t, 10*time.Second, "the next message acked", func() bool {
+		return testutil.ToFloat64(h.metrics.Acked.WithLabelValues(topology.StageClean)) == 2
+	})
+	if n := strings.Count(h.logs.String(), "recovered"); n != 1 {
+		t.Errorf("recovery logged %d times, want once:\n%s", n, h.logs.String())
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"text/tabwriter"
 	"time"
 
@@ -40,6 +41,9 @@ type Counters struct {
 type Snapshot struct {
 	At     time.Time  `json:"at"`
 	Stages []Counters `json:"stages"`
+	// FetchDeadLetters are the inputs fetch could not read. Fetch has no
+	// consumer: what it published is the raw stream, clean's input.
+	FetchDeadLetters uint64 `json:"fetch_dead_letters"`
 }
 
 // notSetUp explains a missing stream or consumer: status only reads, and the
@@ -55,7 +59,7 @@ func Take(ctx context.Context, js jetstream.JetStream, now func() time.Time) (Sn
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("status: %w", err)
 	}
-	s := Snapshot{At: now()}
+	s := Snapshot{At: now(), FetchDeadLetters: dl[topology.StageFetch]}
 	for _, h := range topology.Hops() {
 		ci, err := topology.ConsumerInfo(ctx, js, h)
 		if errors.Is(err, jetstream.ErrStreamNotFound) || errors.Is(err, jetstream.ErrConsumerNotFound) {
@@ -90,6 +94,27 @@ type Stage struct {
 	Done     uint64  `json:"done"`
 	InRate   float64 `json:"in_per_second"`
 	DoneRate float64 `json:"done_per_second"`
+}
+
+// Fetch is fetch's row: what it published into the raw stream (in all, and
+// between the two snapshots) and what it could not read.
+type Fetch struct {
+	PublishedTotal uint64  `json:"published_total"` // the raw stream's last sequence
+	Published      uint64  `json:"published"`       // between the two snapshots
+	Rate           float64 `json:"published_per_second"`
+	DeadLetters    uint64  `json:"dead_letters"`
+}
+
+// FetchRow derives fetch's row from clean's: fetch publishes into clean's
+// input stream.
+func FetchRow(after Snapshot, stages []Stage) Fetch {
+	f := Fetch{DeadLetters: after.FetchDeadLetters}
+	for _, st := range stages {
+		if st.Stage == topology.StageClean {
+			f.PublishedTotal, f.Published, f.Rate = st.LastSeq, st.Arrived, st.InRate
+		}
+	}
+	return f
 }
 
 // Rates combines two snapshots of the same stages, before then after.
@@ -128,16 +153,54 @@ type Warehouse struct {
 	Facts    uint64 `json:"facts"`
 	// The newest article loaded: its id, title, when it was fetched, loaded
 	// (ingested_at) and published. Zero times are unknown.
-	NewestID        string    `json:"newest_id,omitempty"`
-	NewestTitle     string    `json:"newest_title,omitempty"`
-	NewestFetched   time.Time `json:"newest_fetched"`
-	NewestIngested  time.Time `json:"newest_ingested"`
-	NewestPublished time.Time `json:"newest_published"`
+	NewestID        string
+	NewestTitle     string
+	NewestFetched   time.Time
+	NewestIngested  time.Time
+	NewestPublished time.Time
 	// IngestLag is now - NewestIngested: how long nothing new has landed.
 	// PublishLag is now - NewestPublished: how far behind the news it is.
-	IngestLag  time.Duration `json:"ingest_lag"`
-	PublishLag time.Duration `json:"publish_lag"`
-	Err        string        `json:"error,omitempty"`
+	IngestLag  time.Duration
+	PublishLag time.Duration
+	Err        string
+}
+
+// MarshalJSON writes times in RFC 3339 (absent when unknown) and lags in
+// seconds, which scripts and jq read without knowing Go's units.
+func (w Warehouse) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Addr              string   `json:"addr"`
+		Database          string   `json:"database"`
+		Articles          uint64   `json:"articles"`
+		Facts             uint64   `json:"facts"`
+		NewestID          string   `json:"newest_id,omitempty"`
+		NewestTitle       string   `json:"newest_title,omitempty"`
+		NewestFetched     string   `json:"newest_fetched,omitempty"`
+		NewestIngested    string   `json:"newest_ingested,omitempty"`
+		NewestPublished   string   `json:"newest_published,omitempty"`
+		IngestLagSeconds  *float64 `json:"ingest_lag_seconds,omitempty"`
+		PublishLagSeconds *float64 `json:"publish_lag_seconds,omitempty"`
+		Err               string   `json:"error,omitempty"`
+	}{
+		w.Addr, w.Database, w.Articles, w.Facts, w.NewestID, w.NewestTitle,
+		rfc3339(w.NewestFetched), rfc3339(w.NewestIngested), rfc3339(w.NewestPublished),
+		seconds(w.IngestLag, !w.NewestIngested.IsZero()), seconds(w.PublishLag, !w.NewestPublished.IsZero()), w.Err,
+	})
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+func seconds(d time.Duration, known bool) *float64 {
+	if !known {
+		return nil
+	}
+	s := math.Round(d.Seconds()*1000) / 1000
+	return &s
 }
 
 // ReadWarehouse queries the views of db. The newest article is the one
@@ -174,10 +237,22 @@ FROM `+q+`.v_articles`).Scan(&w.Articles, &w.NewestIngested, &w.NewestID, &w.New
 
 // Report is what `casewire status` prints.
 type Report struct {
-	At        time.Time     `json:"at"`
-	Sample    time.Duration `json:"sample"`
-	Stages    []Stage       `json:"stages"`
-	Warehouse *Warehouse    `json:"clickhouse,omitempty"`
+	At        time.Time
+	Sample    time.Duration
+	Fetch     Fetch
+	Stages    []Stage
+	Warehouse *Warehouse
+}
+
+// MarshalJSON writes the time in RFC 3339 and the sample in seconds.
+func (r Report) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		At            string     `json:"at"`
+		SampleSeconds float64    `json:"sample_seconds"`
+		Fetch         Fetch      `json:"fetch"`
+		Stages        []Stage    `json:"stages"`
+		Warehouse     *Warehouse `json:"clickhouse,omitempty"`
+	}{r.At.UTC().Format(time.RFC3339), math.Round(r.Sample.Seconds()*1000) / 1000, r.Fetch, r.Stages, r.Warehouse})
 }
 
 // Read takes two snapshots sample apart (sleep waits between them; a test
@@ -197,6 +272,7 @@ func Read(ctx context.Context, js jetstream.JetStream, conn driver.Conn, db stri
 		return Report{}, err
 	}
 	r := Report{At: after.At, Sample: after.At.Sub(before.At), Stages: Rates(before, after)}
+	r.Fetch = FetchRow(after, r.Stages)
 	if conn != nil {
 		w, err := ReadWarehouse(ctx, conn, db, after.At)
 		if err != nil {
@@ -221,9 +297,12 @@ func Sleep(ctx context.Context, d time.Duration) error {
 
 // Write prints the report as a table and a few lines on ClickHouse.
 func (r Report) Write(w io.Writer) error {
-	fmt.Fprintf(w, "casewire status at %s (rates over %s)\n\n", r.At.UTC().Format(time.RFC3339), r.Sample.Round(time.Millisecond))
+	fmt.Fprintf(w, "casewire status at %s (rates over %s)\n\n", r.At.UTC().Format(time.RFC3339), Human(r.Sample))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "stage\tpending\tunacked\tredelivered\tdead letters\tin/s\tdone/s\tidle pulls\t")
+	// Fetch has no consumer: its in/s is what it published, its total in
+	// the pending column's place would mislead, so it shows a dash.
+	fmt.Fprintf(tw, "fetch\t-\t-\t-\t%d\t-\t%.1f\t-\t\n", r.Fetch.DeadLetters, r.Fetch.Rate)
 	for _, s := range r.Stages {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%d\t\n",
 			s.Stage, s.Pending, s.Unacked, s.Redelivered, s.DeadLetters, s.InRate, s.DoneRate, s.Waiting)
@@ -249,28 +328,47 @@ func (r Report) Write(w io.Writer) error {
 	if title == "" {
 		title = "(untitled)"
 	}
-	fmt.Fprintf(w, "  newest loaded:    %s %s at %s, %s ago", h.NewestID, title, h.NewestIngested.UTC().Format(time.RFC3339), round(h.IngestLag))
+	fmt.Fprintf(w, "  fetch published:  %d raw articles in all\n", r.Fetch.PublishedTotal)
+	fmt.Fprintf(w, "  newest loaded:    %s %s at %s, %s ago", h.NewestID, title, h.NewestIngested.UTC().Format(time.RFC3339), Human(h.IngestLag))
 	if !h.NewestFetched.IsZero() {
-		fmt.Fprintf(w, " (fetched to loaded %s)", round(h.NewestIngested.Sub(h.NewestFetched)))
+		fmt.Fprintf(w, " (fetched to loaded %s)", Human(h.NewestIngested.Sub(h.NewestFetched)))
 	}
 	fmt.Fprintln(w)
 	if !h.NewestPublished.IsZero() {
-		fmt.Fprintf(w, "  newest published: %s, %s ago\n", h.NewestPublished.Format("2006-01-02 15:04 -07:00"), round(h.PublishLag))
+		fmt.Fprintf(w, "  newest published: %s, %s ago\n", h.NewestPublished.Format("2006-01-02 15:04 -07:00"), Human(h.PublishLag))
 	} else {
 		fmt.Fprintln(w, "  newest published: unknown (no article has a publication time)")
 	}
 	return nil
 }
 
-// round keeps lags readable: seconds below an hour, minutes above.
-func round(d time.Duration) time.Duration {
+// Human writes a duration as a person reads it, to two units at most:
+// 850ms, 42s, 3m 5s, 5h 12m, 778d 8h.
+func Human(d time.Duration) string {
 	if d < 0 {
-		return 0
+		d = 0
 	}
-	if d < time.Hour {
-		return d.Round(time.Second)
+	switch {
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Round(time.Second).Seconds()))
+	case d < time.Hour:
+		d = d.Round(time.Second)
+		return twoUnits(int(d/time.Minute), "m", int(d%time.Minute/time.Second), "s")
+	case d < 48*time.Hour:
+		d = d.Round(time.Minute)
+		return twoUnits(int(d/time.Hour), "h", int(d%time.Hour/time.Minute), "m")
 	}
-	return d.Round(time.Minute)
+	d = d.Round(time.Hour)
+	return twoUnits(int(d/(24*time.Hour)), "d", int(d%(24*time.Hour)/time.Hour), "h")
+}
+
+func twoUnits(a int, ua string, b int, ub string) string {
+	if b == 0 {
+		return fmt.Sprintf("%d%s", a, ua)
+	}
+	return fmt.Sprintf("%d%s %d%s", a, ua, b, ub)
 }
 
 // WriteJSON prints the report as one JSON document, for scripts.

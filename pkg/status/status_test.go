@@ -145,6 +145,7 @@ func TestStatusOfARunningPipeline(t *testing.T) {
 		stage string
 		want  []string
 	}{
+		{stage: "fetch", want: []string{"-", "-", "-", "0", "-", "1.5"}},
 		{stage: "clean", want: []string{"0", "0", "0", "1", "1.5", "1.5"}},
 		{stage: "extract", want: []string{"0", "0", "0", "0", "1.5", "1.5"}},
 		{stage: "load", want: []string{"0", "0", "0", "0", "1.5", "1.5"}},
@@ -339,5 +340,50 @@ func TestStatusBeforeAnyWorker(t *testing.T) {
 	}
 	if _, err := js.Stream(natstest.Context(t), topology.StreamRaw); err == nil {
 		t.Error("status created a stream")
+	}
+}
+
+func TestHuman(t *testing.T) {
+	cases := []struct {
+		d    time.Duration
+		want string
+	}{
+		{-time.Second, "0s"},
+		{850 * time.Millisecond, "850ms"},
+		{42*time.Second + 300*time.Millisecond, "42s"},
+		{3*time.Minute + 5*time.Second, "3m 5s"},
+		{time.Hour, "1h"},
+		{5*time.Hour + 12*time.Minute + 20*time.Second, "5h 12m"},
+		{18680*time.Hour + 5*time.Minute, "778d 8h"},
+	}
+	for _, tc := range cases {
+		if got := status.Human(tc.d); got != tc.want {
+			t.Errorf("Human(%s) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}
+
+// TestReportJSON: times in RFC 3339, durations in seconds, unknown times
+// left out rather than year 1.
+func TestReportJSON(t *testing.T) {
+	at := time.Date(2026, 12, 2, 1, 0, 0, 0, time.UTC)
+	r := status.Report{
+		At: at, Sample: 2 * time.Second, Fetch: status.Fetch{PublishedTotal: 7},
+		Warehouse: &status.Warehouse{Articles: 1, NewestIngested: at.Add(-90 * time.Second), IngestLag: 90 * time.Second},
+	}
+	var b bytes.Buffer
+	if err := r.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"at": "2026-12-02T01:00:00Z"`, `"sample_seconds": 2`, `"published_total": 7`,
+		`"newest_ingested": "2026-12-02T00:58:30Z"`, `"ingest_lag_seconds": 90`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, b.String())
+		}
+	}
+	for _, bad := range []string{"0001-01-01", "newest_published", "publish_lag"} {
+		if strings.Contains(b.String(), bad) {
+			t.Errorf("JSON has %s:\n%s", bad, b.String())
+		}
 	}
 }

@@ -33,6 +33,9 @@ const (
 	StageLoad    = "load"
 )
 
+// Stages lists every stage in pipeline order, fetch included.
+func Stages() []string { return []string{StageFetch, StageClean, StageExtract, StageLoad} }
+
 // Streams.
 const (
 	StreamRaw        = "CASEWIRE_RAW_V1"

@@ -70,6 +70,11 @@ func printValue(v any) string {
 	switch x := v.(type) {
 	case time.Time:
 		return x.UTC().Format("2006-01-02 15:04:05")
+	case *time.Time: // a Nullable date: v_facts_monthly.month
+		if x == nil {
+			return "NULL"
+		}
+		return x.UTC().Format("2006-01-02 15:04:05")
 	case *float64:
 		if x == nil {
 			return "NULL"

@@ -18,13 +18,15 @@ import (
 	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/status"
 )
 
 func dlqCommand(flags *service.Flags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dlq",
 		Short: "List, show, replay and delete dead letters",
-		Long: "dlq works on the dead letters of a running pipeline (nats.url must name its server).\n" +
+		Long: "dlq works on the dead letters of a running pipeline: at nats.url, or where a running\n" +
+			"\"casewire run\" listens (it writes its address in nats.store_dir).\n" +
 			"A replay sends the original payload to the subject it failed on, with a new message id,\n" +
 			"and deletes the dead letter once the server stored it. Fetch's dead letters name a file\n" +
 			"that could not be read: fix the file, fetch it again, then delete the dead letter.",
@@ -66,11 +68,11 @@ func dlqCommand(flags *service.Flags) *cobra.Command {
 		},
 	}
 
-	var all bool
+	var all, force bool
 	var replayStage string
 	replay := &cobra.Command{
 		Use:   "replay SEQ... | --all [--stage S]",
-		Short: "Send dead letters down the normal path again after a fix, and delete them",
+		Short: "Send dead letters down the normal path again after a fix, and delete them (permanent reasons only with --force)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if all == (len(args) > 0) {
 				return errors.New("give dead-letter sequences or --all, not both")
@@ -85,12 +87,12 @@ func dlqCommand(flags *service.Flags) *cobra.Command {
 			return withStore(cmd, flags, func(ctx context.Context, s *deadletter.Store) error {
 				var results []deadletter.Result
 				if all {
-					if results, err = s.ReplayAll(ctx, replayStage); err != nil {
+					if results, err = s.ReplayAll(ctx, replayStage, force); err != nil {
 						return err
 					}
 				}
 				for _, seq := range seqs {
-					l, err := s.Replay(ctx, seq)
+					l, err := s.Replay(ctx, seq, force)
 					l.Seq = seq
 					results = append(results, deadletter.Result{Letter: l, Err: err})
 				}
@@ -102,6 +104,7 @@ func dlqCommand(flags *service.Flags) *cobra.Command {
 	}
 	replay.Flags().BoolVar(&all, "all", false, "replay every replayable dead letter")
 	replay.Flags().StringVar(&replayStage, "stage", "", "with --all: only this stage's dead letters")
+	replay.Flags().BoolVar(&force, "force", false, "also replay letters whose reason is permanent (decode, version, conflict), after a fix that changes that")
 
 	del := &cobra.Command{
 		Use:   "delete SEQ...",
@@ -135,19 +138,17 @@ func withStore(cmd *cobra.Command, flags *service.Flags, f func(context.Context,
 	if err != nil {
 		return err
 	}
-	if cfg.NATS.URL == connect.EmbeddedURL {
-		return errors.New("dlq needs the URL of the pipeline's NATS server in nats.url, not \"embedded\"")
-	}
 	log, err := service.NewLogger(cfg.Log, os.Stderr)
 	if err != nil {
 		return err
 	}
 	ctx, stop := service.SignalContext(cmd.Context())
 	defer stop()
-	// A bounded wait: an operator's command must not hang on a wrong URL.
+	// A bounded wait: an operator's command must not hang on a wrong URL
+	// (connecting gives up within seconds; this bounds the work after).
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	nc, js, err := connect.NATS(ctx, cfg.NATS, cfg.NATS.URL, "dlq", cfg.Streams, log)
+	nc, js, err := connect.NATSTool(ctx, cfg.NATS, cfg.Streams, "dlq", true, log)
 	if err != nil {
 		return err
 	}
@@ -202,6 +203,8 @@ func printLetter(w io.Writer, l deadletter.Letter, now time.Time) {
 	fmt.Fprintf(w, "error:      %s\n", l.Error)
 	if err := l.Replayable(); err != nil {
 		fmt.Fprintf(w, "replay:     %v\n", err)
+	} else if err := l.Permanent(); err != nil {
+		fmt.Fprintf(w, "replay:     %v\n", err)
 	} else {
 		fmt.Fprintf(w, "replay:     casewire dlq replay %d (msg id %s)\n", l.Seq, l.ReplayID())
 	}
@@ -232,20 +235,12 @@ func printResults(w io.Writer, rs []deadletter.Result, strict bool) error {
 			fmt.Fprintf(w, "failed %d: %v\n", r.Letter.Seq, r.Err)
 		}
 	}
-	fmt.Fprintf(w, "%d replayed, %d kept (not replayable), %d failed\n", replayed, skipped, failed)
+	fmt.Fprintf(w, "%d replayed, %d kept (not replayable; see why above), %d failed\n", replayed, skipped, failed)
 	if failed > 0 || (strict && skipped > 0) {
 		return fmt.Errorf("%d dead letters could not be replayed", failed+skipped)
 	}
 	return nil
 }
 
-func age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return d.Round(time.Second).String()
-	case d < 48*time.Hour:
-		return d.Round(time.Minute).String()
-	default:
-		return fmt.Sprintf("%dd", int(d.Hours()/24))
-	}
-}
+// age is a dead letter's age as status writes durations: 42s, 3m 5s, 5d 2h.
+func age(d time.Duration) string { return status.Human(d) }

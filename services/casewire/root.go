@@ -16,7 +16,7 @@ func rootCommand() *cobra.Command {
 	}
 	flags.Bind(root)
 	root.AddCommand(runCommand(&flags), migrateCommand(&flags), configCommand(&flags), statusCommand(&flags))
-	root.AddCommand(dlqCommand(&flags))
+	root.AddCommand(dlqCommand(&flags), publishCommand(&flags))
 	root.AddCommand(benchCommand(&flags))
 	root.AddCommand(qualityCommand(&flags))
 	return root

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"maps"
 	"os"
 	"sort"
 	"strings"
@@ -69,11 +71,23 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 		return err
 	}
 	defer cleanup()
-	go func() {
-		if err := service.Serve(ctx, cfg.HTTP.Addr, rt.HTTPHandler(), log, nil); err != nil {
-			log.Error("metrics server", "err", err)
-		}
-	}()
+	// Ready only while ClickHouse answers too: every stage of this process
+	// depends on it through load.
+	checks, release, err := service.ClickHouseReadiness(ctx, cfg.ClickHouse)
+	if err != nil {
+		return err
+	}
+	defer release()
+	maps.Copy(rt.Checks, checks)
+	httpAddr := serveHTTP(ctx, cfg.HTTP.HTTPAddr("run"), rt, log)
+	remove, err := connect.WriteRunState(cfg.NATS, connect.RunState{
+		NATSURL: rt.URL, HTTPAddr: httpAddr, PID: os.Getpid(), StartedAt: start.UTC(),
+	})
+	if err != nil {
+		return err
+	}
+	defer remove()
+	log.Info("pipeline address", "nats", rt.URL, "http", httpAddr, "state", connect.RunStatePath(cfg.NATS))
 
 	writer, err := pipeline.OpenWarehouse(ctx, cfg, log)
 	if err != nil {
@@ -112,6 +126,11 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 		return err
 	}
 	report(ctx, out, st, time.Since(start), rt.Env, conn, cfg)
+	fmt.Fprintf(out, "\nNATS at %s", rt.URL)
+	if httpAddr != "" {
+		fmt.Fprintf(out, ", metrics and health at http://%s", httpAddr)
+	}
+	fmt.Fprintf(out, " (in %s: casewire status and dlq find it there)\n", connect.RunStatePath(cfg.NATS))
 	if once {
 		return nil
 	}
@@ -121,6 +140,28 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 	}
 	pipeline.WatchAll(ctx, rt.Env, runners)
 	return nil
+}
+
+// serveHTTP serves metrics and health on addr ("" none) and returns the
+// address bound once it listens; a port taken is logged, not fatal.
+func serveHTTP(ctx context.Context, addr string, rt *service.Runtime, log *slog.Logger) string {
+	if addr == "" {
+		return ""
+	}
+	bound := make(chan string, 1)
+	failed := make(chan error, 1)
+	go func() {
+		if err := service.Serve(ctx, addr, rt.HTTPHandler(), log, func(a string) { bound <- a }); err != nil {
+			log.Error("metrics server", "err", err, "setting", "http.addr")
+			failed <- err
+		}
+	}()
+	select {
+	case a := <-bound:
+		return a
+	case <-failed:
+		return ""
+	}
 }
 
 // report prints what a user wants to see first: what was read, what failed,

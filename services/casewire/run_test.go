@@ -26,6 +26,8 @@ func TestRunOnce(t *testing.T) {
 	cmd.SetErr(&out)
 	cmd.SetArgs([]string{"run", "--once",
 		"--set", "nats.store_dir=" + t.TempDir(),
+		"--set", "nats.listen=127.0.0.1:0",
+		"--set", "http.addr=off",
 		"--set", "clickhouse.database=" + db,
 		"--set", "log.level=warn",
 		"--set", "load.batch_wait=100ms",

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -23,19 +22,17 @@ func statusCommand(flags *service.Flags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show each stage's backlog, in-flight messages, redeliveries, dead letters and rate, and how fresh ClickHouse is",
-		Long: "status reads the stages' JetStream consumers at nats.url twice, --sample apart, and prints\n" +
+		Long: "status reads the stages' JetStream consumers twice, --sample apart, and prints\n" +
 			"per stage: pending (stored, not yet delivered), unacked (delivered, in flight), redelivered,\n" +
 			"dead letters, the rate messages arrive and are acknowledged, and idle pull requests (idle\n" +
-			"workers). Then the newest article in ClickHouse at clickhouse.addr and its lag: how long\n" +
+			"workers). NATS is nats.url, or where a running \"casewire run\" listens (it writes its address\n" +
+			"in nats.store_dir). Then the newest article in ClickHouse at clickhouse.addr and its lag: how long\n" +
 			"since anything was loaded, and how old the newest news is.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := flags.Load(config.Default())
 			if err != nil {
 				return err
-			}
-			if cfg.NATS.URL == connect.EmbeddedURL {
-				return errors.New(`status reads a running NATS server: set nats.url (an embedded server lives inside "casewire run")`)
 			}
 			ctx, stop := service.SignalContext(cmd.Context())
 			defer stop()
@@ -64,7 +61,7 @@ func statusCommand(flags *service.Flags) *cobra.Command {
 
 func readStatus(ctx context.Context, cfg config.Config, sample time.Duration, withClickHouse bool, log *slog.Logger) (status.Report, error) {
 	// Read only: a monitoring user needs no right to change the topology.
-	nc, js, err := connect.NATSInspect(ctx, cfg.NATS, cfg.NATS.URL, "status", log)
+	nc, js, err := connect.NATSTool(ctx, cfg.NATS, cfg.Streams, "status", false, log)
 	if err != nil {
 		return status.Report{}, err
 	}
@@ -79,7 +76,7 @@ func readStatus(ctx context.Context, cfg config.Config, sample time.Duration, wi
 	}
 	r, err := status.Read(ctx, js, conn, cfg.ClickHouse.Database, sample, time.Now, status.Sleep)
 	if err != nil {
-		return r, fmt.Errorf("status of %s: %w", cfg.NATS.URL, err)
+		return r, fmt.Errorf("status of %s: %w", nc.ConnectedUrlRedacted(), err)
 	}
 	if withClickHouse {
 		if r.Warehouse == nil {

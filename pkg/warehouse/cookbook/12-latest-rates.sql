@@ -3,6 +3,7 @@
 -- the value of the statistic with the latest period end. A change of a rate
 -- ("破案率同比提高5个百分点") is no rate: it has no value and is not here
 -- (see reported-changes).
+-- Undated statistics (month NULL) are left out.
 SELECT
     month,
     region_code,
@@ -12,5 +13,5 @@ SELECT
     latest,
     statistics
 FROM v_facts_monthly
-WHERE unit = '%'
+WHERE unit = '%' AND month IS NOT NULL
 ORDER BY month, region_code, indicator, category;

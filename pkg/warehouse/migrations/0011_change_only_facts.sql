@@ -70,8 +70,10 @@ FROM
 GROUP BY indicator, subject, category, region_code, region_name, period_start, period_end, period_key, value, unit;
 
 -- fact_stats made again as in 0009, of facts with a value only: the
--- dashboards' totals and latest rates never see a change. A NULL value reads
--- as nan, and the filter drops it: in WHERE, "value" is the alias (on 18.16
+-- dashboards' totals and latest rates never see a change. Only total facts
+-- (and those of extractors that predate roles) are kept: a toll repeated in
+-- the conclusion, a breakdown or a background figure is not summed again.
+-- A NULL value reads as nan, and the filter drops it: in WHERE, "value" is the alias (on 18.16
 -- even table.value), so isNotNull(value) would test the non-NULL result. The view is
 -- recreated before the refill; a fact inserted meanwhile reaches the table
 -- through one or the other (or both: v_facts_monthly counts each statistic
@@ -122,7 +124,8 @@ SELECT
     article_id,
     version
 FROM {db}.facts
-WHERE NOT isNaN(value) AND NOT (has_change = 1 AND value = change_value AND unit = change_unit);
+WHERE NOT isNaN(value) AND NOT (has_change = 1 AND value = change_value AND unit = change_unit)
+    AND role IN ('total', '');
 
 INSERT INTO {db}.fact_stats (month, region_code, region_name, region_level, region_province, region_prefecture,
     region_county, indicator, category, unit, stat_key, ref_date, value, article_id, version)
@@ -146,7 +149,8 @@ SELECT
     article_id,
     version
 FROM {db}.facts
-WHERE NOT isNaN(value) AND NOT (has_change = 1 AND value = change_value AND unit = change_unit);
+WHERE NOT isNaN(value) AND NOT (has_change = 1 AND value = change_value AND unit = change_unit)
+    AND role IN ('total', '');
 
 -- v_facts_monthly as in 0008; percentage points, like percentages, are never
 -- added up.
