@@ -24,6 +24,8 @@ func TestEventPlace(t *testing.T) {
 			status: "foreign", country: "印度尼西亚"},
 		{name: "list of countries", title: "法国、西班牙和希腊等多国爆发森林大火", body: "近日，地中海沿岸多国发生森林大火，已造成8人死亡。",
 			status: "ambiguous"},
+		{name: "the police unit the figures come from", body: "记者从呼伦贝尔市公安局获悉，今年以来，全市共破获盗窃案件210起，抓获犯罪嫌疑人96名。",
+			status: "resolved", code: "1507"},
 		{name: "undecidable", body: "昨日清晨，一辆卡车与面包车在高速公路上发生追尾，造成1人死亡，7人受伤。",
 			status: "none"},
 	}
