@@ -238,6 +238,19 @@ func TestComparisonBasisDatesNothing(t *testing.T) {
 	}
 }
 
+// TestReportingDateDatesNothing: the day the news was given dates no figure.
+func TestReportingDateDatesNothing(t *testing.T) {
+	t.Parallel()
+	got := extractBody(t, "11月8日，记者从市公安局获悉，全市共立刑事案件4127起。", "2023-11-09")
+	f := factFor(got, "4127起")
+	if f == nil {
+		t.Fatalf("no fact: %+v", got.Facts)
+	}
+	if f.Period != (article.Period{}) {
+		t.Errorf("period %+v, want none: 11月8日 is when the news was given", f.Period)
+	}
+}
+
 // TestNationalScope: a statistic of 全国 is the country's, whatever the
 // dateline names.
 func TestNationalScope(t *testing.T) {

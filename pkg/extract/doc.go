@@ -80,7 +80,8 @@
 // 前三季度, 上半年; 今年以来 and 今年 alone run to the article's date. A stock
 // is counted at one day, Start = End: 截至去年底, 截至6月30日, 现有 (the
 // article's date). A bare 去年 that is a comparison's basis (较去年同期,
-// 比去年) dates nothing.
+// 比去年) dates nothing, nor does the day the news was given (11月8日，记者
+// 从市公安局获悉) date the figures of other clauses.
 //
 // Region: the gazetteer's region in force at the number (该市 and 全市 resolve
 // to the place named before); without a gazetteer, the source's region hint,

@@ -383,6 +383,30 @@ func atoiWide(s string) int {
 
 func date(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 
+// clauseOfPeriod is the clause a time expression belongs to: its own, or,
+// when it stands alone before a comma (11月8日，记者…获悉), the next one too.
+func (d *doc) clauseOfPeriod(pm *periodMention) span {
+	s := d.sentenceOf(pm.Start)
+	c := clauseAround(d.text, s, pm.Start)
+	if strings.TrimSpace(d.str(pm.End, c.End)) == "" && c.End < s.End {
+		c.End = clauseAround(d.text, s, c.End+1).End
+	}
+	return c
+}
+
+// reportingVerbs say when and from whom the news came.
+var reportingVerbs = []string{"获悉", "了解到"}
+
+// reportsNews tells a clause that dates the report rather than a statistic.
+func reportsNews(clause string) bool {
+	for _, w := range reportingVerbs {
+		if strings.Contains(clause, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // periodFor picks the period of a fact at rune offset i: the nearest time
 // expression before it in its sentence, else earlier in its paragraph.
 func (d *doc) periodFor(i int) article.Period {
@@ -393,6 +417,9 @@ func (d *doc) periodFor(i int) article.Period {
 		pm := &d.periods[k]
 		if pm.End > i || pm.Start < p.Start {
 			continue
+		}
+		if c := d.clauseOfPeriod(pm); (i < c.Start || i >= c.End) && reportsNews(d.str(c.Start, c.End)) {
+			continue // 11月8日，记者从市公安局获悉: the day of the news, not of its figures
 		}
 		best = pm
 	}
