@@ -35,6 +35,8 @@ func TestVerbLedIndicators(t *testing.T) {
 		{"发生 counts cases", "上半年全市共发生道路交通事故215起。", "215起", "发案", "起", 215, "道路交通事故"},
 		{"a plain count of a named noun", "辖区共有1200多户牧民。", "1200多户", "数量", "户", 1200, "牧民"},
 		{"a part counted as its total", "共查处交通违法行为2万起，其中酒驾1320起、醉驾406起。", "406起", "查处", "起", 406, "醉驾"},
+		{"the next item of a list of clauses", "全年查处酒驾违法行为1560起，醉驾386起。", "386起", "查处", "起", 386, "醉驾"},
+		{"a rate names itself", "全区调解矛盾纠纷3260起，调解成功率达98.2%。", "98.2%", "调解成功率", "%", 98.2, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -84,6 +86,7 @@ func TestChangeOnly(t *testing.T) {
 		want               article.Change
 	}{
 		{"percent", "全市刑事警情同比下降9.2%。", "9.2%", "刑事警情", "数量", article.Change{Basis: "同比", Direction: "down", Value: -9.2, Unit: "%"}},
+		{"the noun after the measure", "破获刑事案件数同比上升11.2%。", "11.2%", "刑事案件", "破案", article.Change{Basis: "同比", Direction: "up", Value: 11.2, Unit: "%"}},
 		{"measure named", "全市道路交通事故死亡人数同比下降16%。", "16%", "", "死亡", article.Change{Basis: "同比", Direction: "down", Value: -16, Unit: "%"}},
 		{"percentage points of a rate", "全市发案率同比下降2.7个百分点。", "2.7个百分点", "", "发案率", article.Change{Basis: "同比", Direction: "down", Value: -2.7, Unit: "pp"}},
 		{"a count change", "全盟道路交通事故死亡人数较去年同期减少3人。", "3人", "", "死亡", article.Change{Basis: "较去年同期", Direction: "down", Value: -3, Unit: "人"}},

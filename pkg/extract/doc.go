@@ -37,7 +37,10 @@
 //   - else a strong word further after it, a weak (generic) verb before, a
 //     weak verb after;
 //   - else, in a 其中 clause that names a part (其中酒驾1320起、醉驾406起),
-//     the indicator of the figure before, whose part it is;
+//     or a short clause that names the next item of a list of clauses
+//     (查处酒驾1560起，醉驾386起), the indicator of the figure before;
+//   - else, for a percentage, the name of a rate written before it
+//     (调解成功率达98.2%), unless it is a rate of change (增长率);
 //   - else, for a number in digits with a noun it counts (1200多户牧民), the
 //     indicator 数量. Chinese numerals need a strong word close by (一名男子 is
 //     an article, not a count).

@@ -160,7 +160,12 @@ func (x *Extractor) changeFact(d *doc, s span, n number, ch *article.Change, at 
 	ind, subj := "", ""
 	if h, ok := x.before(d, c, at, true); ok {
 		ind = h.rule.Indicator
-		subj = x.beforeNoun(d, c, h.start)
+		// 破获刑事案件数同比上升11.2%: what follows the measure; else what
+		// precedes it (刑事案件立案数).
+		subj = x.cleanSubject(strings.TrimSuffix(d.str(h.end, at), "数"), false)
+		if subj == "" {
+			subj = x.beforeNoun(d, c, h.start)
+		}
 		if subj == "" {
 			subj = h.rule.Subject
 		}
@@ -192,11 +197,21 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 		return nil, skipNegated // 未发生一次死亡3人以上的事故: a threshold, not a count
 	}
 	h, ok := x.pickIndicator(d, c, n)
-	if !ok && len(inSentence) > 0 && strings.HasPrefix(d.str(c.Start, c.End), "其中") && x.namesPart(d, c, n) {
-		// 查处…12.6万起，其中酒驾1320起: a part is counted as its total is.
+	if !ok && len(inSentence) > 0 {
+		// 查处…12.6万起，其中酒驾1320起: a part is counted as its total is;
+		// 查获酒驾1560起，醉驾386起: so is the next item of a list of clauses.
 		prev := d.facts[inSentence[len(inSentence)-1]]
-		if r, found := x.indicatorRuleFor(prev.Indicator); found && prev.Unit == n.Unit {
+		partOf := strings.HasPrefix(d.str(c.Start, c.End), "其中")
+		next := strings.Trim(d.str(prev.Evidence.End, c.Start), "，,；; ") == ""
+		short := len([]rune(d.str(c.Start, n.Start))) <= 4 // 醉驾386起, not 公安局奖励群众500余名
+		if r, found := x.indicatorRuleFor(prev.Indicator); found && prev.Unit == n.Unit && (partOf || next && short) && x.namesPart(d, c, n) {
 			h, ok = hit{rule: r, start: c.Start, end: c.Start}, true
+		}
+	}
+	if !ok && n.Kind == "percent" {
+		if name, at := rateBefore(d, c, n); name != "" {
+			// 调解成功率达98.2%: a rate names itself.
+			h, ok = hit{rule: indicatorRule{Word: name, Indicator: name, Strong: true, Before: true, Unit: "%"}, start: at, end: at + len([]rune(name))}, true
 		}
 	}
 	unit := n.Unit
@@ -259,13 +274,47 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 // namesPart tells whether a noun stands right before n in a 其中 clause
 // (其中酒驾1320起、醉驾406起), not a predicate after it (其中1人为婴儿).
 func (x *Extractor) namesPart(d *doc, c span, n number) bool {
-	from := c.Start + 2
+	from := c.Start
+	if strings.HasPrefix(d.str(c.Start, c.End), "其中") {
+		from += 2
+	}
 	for _, m := range d.numbers {
 		if m.Start >= from && m.End <= n.Start {
 			from = m.End
 		}
 	}
 	return x.cleanSubject(strings.TrimLeft(d.str(from, n.Start), "、和及与"), false) != ""
+}
+
+// rateLinks stand between a rate's name and its figure: 成功率达98.2%.
+var rateLinks = []string{"达到", "保持", "为", "达", "是", "约"}
+
+// rateBefore reads the name of a rate written before a percentage in its
+// clause (调解成功率达98.2%), and where it starts; a rate of change
+// (增长率) is no rate of its own.
+func rateBefore(d *doc, c span, n number) (string, int) {
+	before := d.str(c.Start, n.Start)
+	for _, w := range rateLinks {
+		before = strings.TrimSuffix(before, w)
+	}
+	if !strings.HasSuffix(before, "率") {
+		return "", 0
+	}
+	rs := []rune(before)
+	k := len(rs)
+	for k > 0 && len(rs)-k < 6 && isHan(rs[k-1]) {
+		k--
+	}
+	name := string(rs[k:])
+	for _, w := range []string{"增长", "下降", "增幅", "降幅", "变化", "上升"} {
+		if strings.Contains(name, w) {
+			return "", 0
+		}
+	}
+	if len([]rune(name)) < 2 {
+		return "", 0
+	}
+	return name, c.Start + k
 }
 
 // negations that deny a whole clause: 未发生, 没有发生.
@@ -532,6 +581,9 @@ func (x *Extractor) cleanSubject(s string, cut bool) string {
 		}
 	}
 	for _, w := range []string{"的", "共", "达", "为", "有", "了", "计", "约", "近", "各", "都", "均", "也", "全"} {
+		if w == "为" && strings.HasSuffix(s, "行为") {
+			continue // 交通违法行为
+		}
 		s = strings.TrimSuffix(s, w)
 	}
 	s = strings.Trim(s, "、")
