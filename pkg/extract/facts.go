@@ -193,7 +193,7 @@ func (x *Extractor) changeOnly(d *doc, s span, n number, k int, subj, ind string
 // countFacts makes the facts of a count, amount or rate.
 func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]article.Fact, string) {
 	c := clauseAround(d.text, s, n.NumStart)
-	if negated(d.str(c.Start, n.Start)) {
+	if hasRune(d.text[c.Start:n.Start], '未', '没') && negated(d.str(c.Start, n.Start)) {
 		return nil, skipNegated // 未发生一次死亡3人以上的事故: a threshold, not a count
 	}
 	h, ok := x.pickIndicator(d, c, n)
@@ -315,6 +315,19 @@ func rateBefore(d *doc, c span, n number) (string, int) {
 		return "", 0
 	}
 	return name, c.Start + k
+}
+
+// hasRune tells whether any of rs occurs in text: a cheap test before a
+// search that allocates.
+func hasRune(text []rune, rs ...rune) bool {
+	for _, r := range text {
+		for _, want := range rs {
+			if r == want {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // negations that deny a whole clause: 未发生, 没有发生.

@@ -14,6 +14,10 @@ import (
 type periodMention struct {
 	Start, End int // rune offsets
 	Period     article.Period
+	// News is set when the expression dates the report (11月8日，记者…获悉):
+	// it then dates no figure outside Clause.
+	News   bool
+	Clause span
 }
 
 // Time expressions, longest alternatives first. D is a digit of either width;
@@ -394,6 +398,15 @@ func (d *doc) clauseOfPeriod(pm *periodMention) span {
 	return c
 }
 
+// markNews sets News on the time expressions that date the report.
+func (d *doc) markNews() {
+	for k := range d.periods {
+		pm := &d.periods[k]
+		pm.Clause = d.clauseOfPeriod(pm)
+		pm.News = reportsNews(d.str(pm.Clause.Start, pm.Clause.End))
+	}
+}
+
 // reportingVerbs say when and from whom the news came.
 var reportingVerbs = []string{"获悉", "了解到"}
 
@@ -418,7 +431,7 @@ func (d *doc) periodFor(i int) article.Period {
 		if pm.End > i || pm.Start < p.Start {
 			continue
 		}
-		if c := d.clauseOfPeriod(pm); (i < c.Start || i >= c.End) && reportsNews(d.str(c.Start, c.End)) {
+		if pm.News && (i < pm.Clause.Start || i >= pm.Clause.End) {
 			continue // 11月8日，记者从市公安局获悉: the day of the news, not of its figures
 		}
 		best = pm
