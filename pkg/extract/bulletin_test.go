@@ -67,6 +67,19 @@ func TestLegalSteps(t *testing.T) {
 	}
 }
 
+// TestKindNumeral: a numeral that names a kind (八类严重暴力犯罪案件) is no
+// count of the measure after it.
+func TestKindNumeral(t *testing.T) {
+	t.Parallel()
+	got := extractBody(t, "其中八类严重暴力犯罪案件立案2.3万起。", "")
+	if f := factFor(got, "八类"); f != nil {
+		t.Errorf("八类 became a fact: %+v", *f)
+	}
+	if f := factFor(got, "2.3万起"); f == nil || f.Indicator != "立案" {
+		t.Errorf("2.3万起: %+v, want 立案", f)
+	}
+}
+
 // TestNegatedClause: what did not happen is no count.
 func TestNegatedClause(t *testing.T) {
 	t.Parallel()

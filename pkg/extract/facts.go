@@ -229,7 +229,8 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 		if n.Chinese || n.Kind == "percent" || n.Kind == "pp" {
 			return nil, skipNoIndicator
 		}
-	} else if n.Chinese && (!h.rule.Strong || !h.after && n.Start-h.end > nearAfter || n.Value == 1 && !(h.after && h.start-n.End <= 4)) {
+	} else if n.Chinese && (!h.rule.Strong || !h.after && n.Start-h.end > nearAfter || h.after && h.start-n.End > nearAfter || n.Value == 1 && !(h.after && h.start-n.End <= 4)) {
+		// 八类严重暴力犯罪案件立案2.3万起: a numeral far from the measure names a kind.
 		// Numerals in words are common (来源于三个方面): a measure must be close.
 		return nil, skipIndef
 	}
