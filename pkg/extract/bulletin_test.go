@@ -36,6 +36,10 @@ func TestVerbLedIndicators(t *testing.T) {
 		{"a plain count of a named noun", "辖区共有1200多户牧民。", "1200多户", "数量", "户", 1200, "牧民"},
 		{"a part counted as its total", "共查处交通违法行为2万起，其中酒驾1320起、醉驾406起。", "406起", "查处", "起", 406, "醉驾"},
 		{"the next item of a list of clauses", "全年查处酒驾违法行为1560起，醉驾386起。", "386起", "查处", "起", 386, "醉驾"},
+		{"亡 before the number", "全年共接报火灾1260起，亡2人，伤5人。", "2人", "死亡", "人", 2, ""},
+		{"伤 before the number", "全年共接报火灾1260起，亡2人，伤5人。", "5人", "受伤", "人", 5, ""},
+		{"辆次 is a unit", "共出动消防车辆2.1万辆次。", "2.1万辆次", "出动", "辆次", 21000, ""},
+		{"被困人员 keeps its 被", "营救被困人员860人。", "860人", "救出", "人", 860, "被困人员"},
 		{"a rate names itself", "全区调解矛盾纠纷3260起，调解成功率达98.2%。", "98.2%", "调解成功率", "%", 98.2, ""},
 	}
 	for _, tc := range cases {
@@ -122,6 +126,23 @@ func TestChangeOnly(t *testing.T) {
 				t.Errorf("%q: subject %q indicator %q, want %q %q", tc.text, f.Subject, f.Indicator, tc.subject, tc.indicator)
 			}
 		})
+	}
+}
+
+// TestChangeNamesItsFigure: a change whose clause names another figure is
+// not the change of the figure before it, and a clause that is only a basis
+// (与上年相比，…) governs the changes after it.
+func TestChangeNamesItsFigure(t *testing.T) {
+	t.Parallel()
+	got := extractBody(t, "全年直接财产损失320万元，与上年相比，火灾起数下降18.2%，损失下降9.1%。", "")
+	if f := factFor(got, "320万元"); f == nil || f.Change != nil {
+		t.Errorf("320万元: %+v, want no change", f)
+	}
+	for text, want := range map[string]string{"18.2%": "火灾起数", "9.1%": "损失"} {
+		f := factFor(got, text)
+		if f == nil || f.Value != nil || f.Subject != want || f.Change == nil || f.Change.Basis != "较上年" {
+			t.Errorf("%s: %+v, want a change of %s against 较上年", text, f, want)
+		}
 	}
 }
 

@@ -59,9 +59,12 @@
 // A percentage or count after a comparison (rules/changes.tsv: 同比, 环比,
 // 较去年同期 ... 下降, 增长 ...) becomes the Change of the fact before it in the
 // sentence (立案131起,同比下降68.05%), signed, with percentage points as unit
-// "pp". A change is a property of the figure it describes: with no fact
-// before it, or with another measure named in between (刑事警情同比下降9.2%,
-// 破案率同比提高5个百分点), it makes a fact with its subject and indicator and
+// "pp". A clause that is nothing but a basis (与上年相比，…) gives its basis
+// to the changes after it. A change is a property of the figure it describes:
+// with no fact before it, with another measure named in between, or with a
+// figure of its own named in its clause (刑事警情同比下降9.2%, 破案率同比提高
+// 5个百分点, …损失320万元，火灾起数下降18.2%), it makes a fact with its subject
+// and indicator and
 // no Value (nil; never the change), so no sum or latest rate mixes it with
 // figures. The same change restated in the other form (同比减少12起，下降12.1%)
 // joins the first: the relative form in Value and Unit, the absolute in

@@ -109,6 +109,9 @@ func (x *Extractor) changeAt(d *doc, s span, n number) (*article.Change, int, bo
 			i += len([]rune(bw)) - 1
 		}
 	}
+	if basis == "" {
+		basis = x.basisClause(d, s, c) // 与上年相比，火灾起数下降18.2%，伤人数下降28.6%
+	}
 	percent := n.Kind == "percent" || n.Kind == "pp"
 	if !percent && basis == "" {
 		return nil, 0, false // 减少20起 alone is a count, not a comparison
@@ -133,6 +136,21 @@ func (x *Extractor) changeAt(d *doc, s span, n number) (*article.Change, int, bo
 	return &article.Change{Basis: basis, Direction: dir.Value, Value: v, Unit: unit}, at, true
 }
 
+// basisClause finds, before clause c in its sentence, a clause that is
+// nothing but a comparison's basis (与上年相比，…): it governs the changes of
+// the clauses after it.
+func (x *Extractor) basisClause(d *doc, s span, c span) string {
+	for end := c.Start - 1; end > s.Start; {
+		pc := clauseAround(d.text, s, end-1)
+		text := []rune(strings.TrimSpace(d.str(pc.Start, pc.End)))
+		if w, b, ok := x.rules.basis.matchAt(text, 0); ok && len([]rune(w)) == len(text) {
+			return b.Value
+		}
+		end = pc.Start - 1
+	}
+	return ""
+}
+
 // attachTarget finds the fact a comparison belongs to: the last fact before
 // it in the sentence, when no other measure is named in between.
 func (x *Extractor) attachTarget(d *doc, s span, inSentence []int, at int) (int, bool) {
@@ -148,6 +166,9 @@ func (x *Extractor) attachTarget(d *doc, s span, inSentence []int, at int) (int,
 		if _, r, ok := x.rules.indicators.matchAt(d.text[:at], i); ok && r.Strong {
 			return 0, false // 破案率同比提高5个百分点: the change is the rate's
 		}
+	}
+	if c := clauseAround(d.text, s, at); c.Start > f.Evidence.End && x.beforeNoun(d, c, at) != "" {
+		return 0, false // …损失320万元，火灾起数下降18.2%: the change names its own figure
 	}
 	return k, true
 }
@@ -171,6 +192,7 @@ func (x *Extractor) changeFact(d *doc, s span, n number, ch *article.Change, at 
 		}
 	} else {
 		subj = x.beforeNoun(d, c, at)
+		ind = x.indicatorIn(subj) // 损失下降9.1%: a weak measure named in the subject
 	}
 	return x.changeOnly(d, s, n, 0, subj, ind, ch)
 }
@@ -602,6 +624,9 @@ func (x *Extractor) cleanSubject(s string, cut bool) string {
 	}
 	s = strings.Trim(s, "、")
 	for _, w := range []string{"由", "被", "向", "从", "对", "将", "把", "给"} {
+		if rest := []rune(strings.TrimPrefix(s, w)); w == "被" && len(rest) > 0 && strings.ContainsRune("困害盗骗抢拐", rest[0]) {
+			continue // 被困人员, 被害人: the 被 is part of the noun
+		}
 		s = strings.TrimPrefix(s, w)
 	}
 	rs := []rune(s)
