@@ -64,9 +64,8 @@
 // with no fact before it, with another measure named in between, or with a
 // figure of its own named in its clause (刑事警情同比下降9.2%, 破案率同比提高
 // 5个百分点, …损失320万元，火灾起数下降18.2%), it makes a fact with its subject
-// and indicator and
-// no Value (nil; never the change), so no sum or latest rate mixes it with
-// figures. The same change restated in the other form (同比减少12起，下降12.1%)
+// and indicator and no Value (nil; never the change), so no sum or latest
+// rate mixes it with figures. The same change restated in the other form (同比减少12起，下降12.1%)
 // joins the first: the relative form in Value and Unit, the absolute in
 // CountValue and CountUnit. 分别 distributes a list of changes, in order,
 // over the figures it names (起数和死亡人数同比分别下降5.1%和7.9%), over the
