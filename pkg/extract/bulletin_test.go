@@ -287,6 +287,12 @@ func TestReportingDateDatesNothing(t *testing.T) {
 	if f.Period != (article.Period{}) {
 		t.Errorf("period %+v, want none: 11月8日 is when the news was given", f.Period)
 	}
+	for _, body := range []string{"本报北京1月9日讯 全国公安机关共立刑事案件2.4万起。", "公安部9日召开新闻发布会。全国公安机关共立刑事案件2.4万起。"} {
+		got := extractBody(t, body, "2023-01-10")
+		if f := factFor(got, "2.4万起"); f == nil || f.Period != (article.Period{}) {
+			t.Errorf("%s: %+v, want no period", body, f)
+		}
+	}
 }
 
 // TestNationalScope: a statistic of 全国 is the country's, whatever the

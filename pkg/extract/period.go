@@ -402,13 +402,18 @@ func (d *doc) clauseOfPeriod(pm *periodMention) span {
 func (d *doc) markNews() {
 	for k := range d.periods {
 		pm := &d.periods[k]
+		if r := runeAt(d.text, pm.End); r == '讯' || r == '电' {
+			// 本报北京1月9日讯, 新华社北京6日电: the dateline's day.
+			pm.News, pm.Clause = true, span{pm.Start, pm.End}
+			continue
+		}
 		pm.Clause = d.clauseOfPeriod(pm)
 		pm.News = reportsNews(d.str(pm.Clause.Start, pm.Clause.End))
 	}
 }
 
 // reportingVerbs say when and from whom the news came.
-var reportingVerbs = []string{"获悉", "了解到"}
+var reportingVerbs = []string{"获悉", "了解到", "发布会", "通报会"}
 
 // reportsNews tells a clause that dates the report rather than a statistic.
 func reportsNews(clause string) bool {
