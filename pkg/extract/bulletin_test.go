@@ -85,6 +85,30 @@ func TestKindNumeral(t *testing.T) {
 	}
 }
 
+// TestNotCounts: words of the new vocabulary that must not make counts.
+func TestNotCounts(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ name, body, text string }{
+		{"伤 far from the number", "34名伤者中除两人送往医院外，其他全部就近救治。", "两人"},
+		{"a place is no money", "昨日凌晨，119接报称在三元里大道一栋民宅发生火灾。", "三元"},
+		{"发生 counts events only", "发生的6.6级地震已造成15.5万人受灾。", "15.5万人"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := extractBody(t, tc.body, "")
+			if f := factFor(got, tc.text); f != nil && f.Indicator != fallbackIndicator && f.Indicator != "受灾" {
+				t.Errorf("%q became a %s fact: %+v", tc.text, f.Indicator, *f)
+			}
+		})
+	}
+	// A toll's parts keep no measure of their own: 其中四川32人 is no second toll.
+	got := extractBody(t, "地震已造成38人死亡（其中四川32人，云南6人）。", "")
+	if f := factFor(got, "32人"); f != nil && f.Indicator == "死亡" {
+		t.Errorf("a part of the toll became a 死亡 fact: %+v", *f)
+	}
+}
+
 // TestNegatedClause: what did not happen is no count.
 func TestNegatedClause(t *testing.T) {
 	t.Parallel()

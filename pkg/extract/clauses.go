@@ -16,6 +16,11 @@ func (x *Extractor) namesPart(d *doc, c span, n number) bool {
 			from = m.End
 		}
 	}
+	for _, m := range d.places.mentions() {
+		if m.Start >= from && m.End <= n.Start {
+			return false // 其中四川32人: a breakdown by place, not a kind
+		}
+	}
 	return x.cleanSubject(strings.TrimLeft(d.str(from, n.Start), "、和及与"), false) != ""
 }
 

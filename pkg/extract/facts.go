@@ -226,7 +226,9 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 		partOf := strings.HasPrefix(d.str(c.Start, c.End), "其中")
 		next := strings.Trim(d.str(prev.Evidence.End, c.Start), "，,；; ") == ""
 		short := len([]rune(d.str(c.Start, n.Start))) <= 4 // 醉驾386起, not 公安局奖励群众500余名
-		if r, found := x.indicatorRuleFor(prev.Indicator); found && prev.Unit == n.Unit && (partOf || next && short) && x.namesPart(d, c, n) {
+		// Not for people (其中5名儿童 of a death toll): a toll's parts are the
+		// business of whoever adds it up, and summed with it they count twice.
+		if r, found := x.indicatorRuleFor(prev.Indicator); found && prev.Unit == n.Unit && n.Unit != "人" && (partOf || next && short) && x.namesPart(d, c, n) {
 			h, ok = hit{rule: r, start: c.Start, end: c.Start}, true
 		}
 	}
@@ -251,9 +253,11 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 		if n.Chinese || n.Kind == "percent" || n.Kind == "pp" {
 			return nil, skipNoIndicator
 		}
-	} else if n.Chinese && (!h.rule.Strong || !h.after && n.Start-h.end > nearAfter || h.after && h.start-n.End > nearAfter || n.Value == 1 && !(h.after && h.start-n.End <= 4)) {
-		// 八类严重暴力犯罪案件立案2.3万起: a numeral far from the measure names a kind.
+	} else if n.Chinese && (!h.rule.Strong || !h.after && n.Start-h.end > nearAfter || n.Value == 1 && !(h.after && h.start-n.End <= 4) ||
+		h.after && n.UnitText == "类" || isMoney(n.Unit) && h.rule.Unit != "元") {
 		// Numerals in words are common (来源于三个方面): a measure must be close.
+		// 八类严重暴力犯罪案件立案…: a kind, not a count; 接报称在三元里: a place,
+		// not money.
 		return nil, skipIndef
 	}
 	inherited := ""
@@ -326,8 +330,8 @@ func isNegationIdiom(text []rune, j int) bool {
 func (x *Extractor) pickIndicator(d *doc, c span, n number) (hit, bool) {
 	afterStrong, okAS := x.after(d, c, n, true)
 	beforeStrong, okBS := x.before(d, c, n.Start, true)
-	if okBS && !countsThis(beforeStrong.rule, n) {
-		okBS = false
+	if okBS && (!countsThis(beforeStrong.rule, n) || isOneCharPeople(beforeStrong.rule) && beforeStrong.end != n.Start) {
+		okBS = false // 伤5人 counts; 伤者中除两人 does not
 	}
 	switch {
 	case okAS && afterStrong.start-n.End <= nearAfter:
@@ -337,10 +341,16 @@ func (x *Extractor) pickIndicator(d *doc, c span, n number) (hit, bool) {
 	case okAS:
 		return afterStrong, true
 	}
-	if h, ok := x.before(d, c, n.Start, false); ok && countsThis(h.rule, n) {
-		return h, true
+	if h, ok := x.before(d, c, n.Start, false); ok && countsThis(h.rule, n) && (h.rule.Unit != "起" || n.Unit == "起") {
+		return h, true // a generic verb of events counts events: 发生火灾3起, not 发生…地震…15.5万人受灾
 	}
 	return x.after(d, c, n, false)
+}
+
+// isOneCharPeople tells a one-character measure of people (伤, 亡): it
+// counts only the number right after it.
+func isOneCharPeople(r indicatorRule) bool {
+	return len([]rune(r.Word)) == 1 && r.Unit == "人"
 }
 
 // countsThis tells whether a measure written before a number can count it: a
