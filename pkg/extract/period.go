@@ -29,7 +29,7 @@ var periodRE = regexp.MustCompile(strings.NewReplacer("D", `[0-9０-９]`, "C", 
 		`|截至(?:今年|去年|本年|D{4}年|年)?(?:(?:D{1,2}|C{1,2})月)?(?:底|末)` +
 		`|截至(?:今年|去年|本年|D{4}年)?D{1,2}月D{1,2}日` +
 		`|(?:今年|去年|前年|本年|D{4}年)?(?:D{1,2}|C{1,2})(?:月份?)?(?:至|到|-|—|－|~|～)(?:D{1,2}|C{1,2})月份?(?:底|末|中旬|上旬|下旬)?` +
-		`|(?:今年|去年|前年|本年|D{4}年)?前(?:D{1,2}|C{1,3})个月` +
+		`|(?:今年|去年|前年|本年|D{4}年)?前(?:D{1,2}|C{1,3}|两)个月` +
 		`|(?:今年|去年|本年|D{4}年)?(?:D{1,2}月)?D{1,2}日(?:至|到|-|—|－)(?:D{1,2}月)?D{1,2}日` +
 		`|(?:今年|去年|本年|D{4}年)?(?:D{1,2}月)?D{1,2}(?:日|号)(?:凌晨|早上|早晨|清晨|上午|中午|下午|傍晚|晚上|晚间|夜间|深夜|晚|夜|早)?` +
 		`|(?:今年|去年|前年|本年|D{4}年)?(?:D{1,2}|C{1,2})月份?(?:上中旬|中下旬|上旬|中旬|下旬|初|底|末)?` +
@@ -42,7 +42,7 @@ var periodRE = regexp.MustCompile(strings.NewReplacer("D", `[0-9０-９]`, "C", 
 // periodSecond maps the first character of a worded time expression to the
 // characters that may follow it; digits start the others.
 var periodSecond = map[rune]string{
-	'自': "今去0123456789０１２３４５６７８９", '今': "年天日晨晚", '去': "年", '前': "年天三0123456789０１２３４５６７８９一二四五六七八九十", '本': "年",
+	'自': "今去0123456789０１２３４５６７８９", '今': "年天日晨晚", '去': "年", '前': "年天三0123456789０１２３４５６７８９一二四五六七八九十两", '本': "年",
 	'上': "半", '下': "半", '昨': "天日晚晨夜", '当': "天日晚", '次': "日", '截': "至", '近': "日", '日': "前",
 	'第': "一二三四", '现': "有",
 }
@@ -308,7 +308,7 @@ func resolvePeriod(p *article.Period, s string, pub time.Time, hasPub bool, last
 	set(a, b)
 }
 
-var firstMonthsRE = regexp.MustCompile(`^前([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})个月$`)
+var firstMonthsRE = regexp.MustCompile(`^前([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}|两)个月$`)
 
 // monthNumber reads a month count in digits or numerals: 8, 十二.
 func monthNumber(s string) int {
