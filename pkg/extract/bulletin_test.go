@@ -293,13 +293,15 @@ func TestCumulativePeriods(t *testing.T) {
 // with; a later figure does not take 去年 from it.
 func TestComparisonBasisDatesNothing(t *testing.T) {
 	t.Parallel()
-	got := extractBody(t, "全市破案率为82.3%，较去年同期提高4.3个百分点，抓获犯罪嫌疑人560名。", "2024-07-05")
-	f := factFor(got, "560名")
-	if f == nil {
-		t.Fatalf("no fact: %+v", got.Facts)
-	}
-	if f.Period != (article.Period{}) {
-		t.Errorf("period %+v, want none: 去年 dates the comparison, not the figure", f.Period)
+	for _, body := range []string{"全市破案率为82.3%，较去年同期提高4.3个百分点，抓获犯罪嫌疑人560名。", "全市破案率为82.3%，比2023年同期提高4.3个百分点，抓获犯罪嫌疑人560名。"} {
+		got := extractBody(t, body, "2024-07-05")
+		f := factFor(got, "560名")
+		if f == nil {
+			t.Fatalf("no fact: %+v", got.Facts)
+		}
+		if f.Period != (article.Period{}) {
+			t.Errorf("%s: period %+v, want none: the year dates the comparison, not the figure", body, f.Period)
+		}
 	}
 }
 

@@ -71,6 +71,7 @@ func mayStartPeriod(text []rune, i int) bool {
 const maxPeriodRunes = 24
 
 var (
+	yearOnlyRE   = regexp.MustCompile(`^[0-9０-９]{4}年$`)
 	yearPrefixRE = regexp.MustCompile(`^([0-9０-９]{4})年|^(今年|去年|前年|本年)`)
 	rangeSepRE   = regexp.MustCompile(`至|到|-|—|－|~|～`)
 )
@@ -112,8 +113,8 @@ func findPeriods(text []rune, published string) []periodMention {
 // isComparisonBasis tells a bare year that names the basis of a comparison
 // (较去年同期提高4.3个百分点, 比去年增加): it dates no figure.
 func isComparisonBasis(text []rune, start, end int, s string) bool {
-	if s != "去年" && s != "前年" && s != "上年" {
-		return false
+	if s != "去年" && s != "前年" && s != "上年" && !yearOnlyRE.MatchString(s) {
+		return false // 较2022年同期 too
 	}
 	prev := runeAt(text, start-1)
 	return prev == '较' || prev == '比' || prev == '与' || prev == '同' || string(text[end:min(len(text), end+2)]) == "同期"
