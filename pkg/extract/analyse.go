@@ -49,6 +49,7 @@ func (x *Extractor) analyse(c article.Clean) *doc {
 	d.tokens = x.segment(d.text, d.sentences)
 	d.numbers = x.scanNumbers(d.text)
 	d.periods = findPeriods(d.text, anchorDate(c))
+	d.markNews()
 	d.places = x.places.scan(c.Body, c.RegionHint)
 	d.publicSecurity = x.isPublicSecurity(c.Title, d.text)
 	d.incident = x.incidentType(c.Title, d.text)

@@ -27,6 +27,7 @@ func TestVerbLedIndicators(t *testing.T) {
 		{"盘查", "全市共盘查可疑车辆860辆。", "860辆", "盘查", "辆", 860, ""},
 		{"打掉 a gang", "专项行动中打掉犯罪团伙12个。", "12个", "打掉", "个", 12, "犯罪团伙"},
 		{"缴获 in 千克", "行动中缴获冰毒3.5千克。", "3.5千克", "缴获", "千克", 3.5, "冰毒"},
+		{"公斤 as written", "行动中缴获冰毒2.3公斤。", "2.3公斤", "缴获", "公斤", 2.3, "冰毒"},
 		{"出动", "全县共出动警力3200人次。", "3200人次", "出动", "人次", 3200, "警力"},
 		{"查处", "交警部门共查处各类交通违法行为9.8万起。", "9.8万起", "查处", "起", 98000, ""},
 		{"查处率 is a rate of its own", "全市治安案件查处率达96.5%。", "96.5%", "查处率", "%", 96.5, ""},
@@ -35,6 +36,12 @@ func TestVerbLedIndicators(t *testing.T) {
 		{"发生 counts cases", "上半年全市共发生道路交通事故215起。", "215起", "发案", "起", 215, "道路交通事故"},
 		{"a plain count of a named noun", "辖区共有1200多户牧民。", "1200多户", "数量", "户", 1200, "牧民"},
 		{"a part counted as its total", "共查处交通违法行为2万起，其中酒驾1320起、醉驾406起。", "406起", "查处", "起", 406, "醉驾"},
+		{"the next item of a list of clauses", "全年查处酒驾违法行为1560起，醉驾386起。", "386起", "查处", "起", 386, "醉驾"},
+		{"亡 before the number", "全年共接报火灾1260起，亡2人，伤5人。", "2人", "死亡", "人", 2, ""},
+		{"伤 before the number", "全年共接报火灾1260起，亡2人，伤5人。", "5人", "受伤", "人", 5, ""},
+		{"辆次 is a unit", "共出动消防车辆2.1万辆次。", "2.1万辆次", "出动", "辆次", 21000, ""},
+		{"被困人员 keeps its 被", "营救被困人员860人。", "860人", "救出", "人", 860, "被困人员"},
+		{"a rate names itself", "全区调解矛盾纠纷3260起，调解成功率达98.2%。", "98.2%", "调解成功率", "%", 98.2, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,6 +72,43 @@ func TestLegalSteps(t *testing.T) {
 	}
 }
 
+// TestKindNumeral: a numeral that names a kind (八类严重暴力犯罪案件) is no
+// count of the measure after it.
+func TestKindNumeral(t *testing.T) {
+	t.Parallel()
+	got := extractBody(t, "其中八类严重暴力犯罪案件立案2.3万起。", "")
+	if f := factFor(got, "八类"); f != nil {
+		t.Errorf("八类 became a fact: %+v", *f)
+	}
+	if f := factFor(got, "2.3万起"); f == nil || f.Indicator != "立案" {
+		t.Errorf("2.3万起: %+v, want 立案", f)
+	}
+}
+
+// TestNotCounts: words of the new vocabulary that must not make counts.
+func TestNotCounts(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ name, body, text string }{
+		{"伤 far from the number", "34名伤者中除两人送往医院外，其他全部就近救治。", "两人"},
+		{"a place is no money", "昨日凌晨，119接报称在三元里大道一栋民宅发生火灾。", "三元"},
+		{"发生 counts events only", "发生的6.6级地震已造成15.5万人受灾。", "15.5万人"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := extractBody(t, tc.body, "")
+			if f := factFor(got, tc.text); f != nil && f.Indicator != fallbackIndicator && f.Indicator != "受灾" {
+				t.Errorf("%q became a %s fact: %+v", tc.text, f.Indicator, *f)
+			}
+		})
+	}
+	// A toll's parts keep no measure of their own: 其中四川32人 is no second toll.
+	got := extractBody(t, "地震已造成38人死亡（其中四川32人，云南6人）。", "")
+	if f := factFor(got, "32人"); f != nil && f.Indicator == "死亡" {
+		t.Errorf("a part of the toll became a 死亡 fact: %+v", *f)
+	}
+}
+
 // TestNegatedClause: what did not happen is no count.
 func TestNegatedClause(t *testing.T) {
 	t.Parallel()
@@ -84,6 +128,7 @@ func TestChangeOnly(t *testing.T) {
 		want               article.Change
 	}{
 		{"percent", "全市刑事警情同比下降9.2%。", "9.2%", "刑事警情", "数量", article.Change{Basis: "同比", Direction: "down", Value: -9.2, Unit: "%"}},
+		{"the noun after the measure", "破获刑事案件数同比上升11.2%。", "11.2%", "刑事案件", "破案", article.Change{Basis: "同比", Direction: "up", Value: 11.2, Unit: "%"}},
 		{"measure named", "全市道路交通事故死亡人数同比下降16%。", "16%", "", "死亡", article.Change{Basis: "同比", Direction: "down", Value: -16, Unit: "%"}},
 		{"percentage points of a rate", "全市发案率同比下降2.7个百分点。", "2.7个百分点", "", "发案率", article.Change{Basis: "同比", Direction: "down", Value: -2.7, Unit: "pp"}},
 		{"a count change", "全盟道路交通事故死亡人数较去年同期减少3人。", "3人", "", "死亡", article.Change{Basis: "较去年同期", Direction: "down", Value: -3, Unit: "人"}},
@@ -106,6 +151,23 @@ func TestChangeOnly(t *testing.T) {
 				t.Errorf("%q: subject %q indicator %q, want %q %q", tc.text, f.Subject, f.Indicator, tc.subject, tc.indicator)
 			}
 		})
+	}
+}
+
+// TestChangeNamesItsFigure: a change whose clause names another figure is
+// not the change of the figure before it, and a clause that is only a basis
+// (与上年相比，…) governs the changes after it.
+func TestChangeNamesItsFigure(t *testing.T) {
+	t.Parallel()
+	got := extractBody(t, "全年直接财产损失320万元，与上年相比，火灾起数下降18.2%，损失下降9.1%。", "")
+	if f := factFor(got, "320万元"); f == nil || f.Change != nil {
+		t.Errorf("320万元: %+v, want no change", f)
+	}
+	for text, want := range map[string]string{"18.2%": "火灾起数", "9.1%": "损失"} {
+		f := factFor(got, text)
+		if f == nil || f.Value != nil || f.Subject != want || f.Change == nil || f.Change.Basis != "较上年" {
+			t.Errorf("%s: %+v, want a change of %s against 较上年", text, f, want)
+		}
 	}
 }
 
@@ -200,6 +262,9 @@ func TestCumulativePeriods(t *testing.T) {
 		{"1—7月", "1—7月，全市共立刑事案件3100起。", "2024-08-15", "3100起", "2024-01-01", "2024-07-31"},
 		{"前4个月", "今年前4个月，全市共立刑事案件3100起。", "2024-05-10", "3100起", "2024-01-01", "2024-04-30"},
 		{"前八个月", "前八个月，全市共立刑事案件3100起。", "2024-09-10", "3100起", "2024-01-01", "2024-08-31"},
+		{"前两个月", "今年前两个月，全市共立刑事案件3100起。", "2024-03-10", "3100起", "2024-01-01", "2024-02-29"},
+		{"1-5月份", "1-5月份，全市共立刑事案件3100起。", "2024-06-10", "3100起", "2024-01-01", "2024-05-31"},
+		{"一至五月", "一至五月，全市共立刑事案件3100起。", "2024-06-10", "3100起", "2024-01-01", "2024-05-31"},
 		{"一季度", "一季度，全市共立刑事案件3100起。", "2024-04-10", "3100起", "2024-01-01", "2024-03-31"},
 		{"上半年", "今年上半年，全市共立刑事案件3100起。", "2024-07-10", "3100起", "2024-01-01", "2024-06-30"},
 		{"前三季度", "前三季度，全市共立刑事案件3100起。", "2024-10-10", "3100起", "2024-01-01", "2024-09-30"},
@@ -228,13 +293,34 @@ func TestCumulativePeriods(t *testing.T) {
 // with; a later figure does not take 去年 from it.
 func TestComparisonBasisDatesNothing(t *testing.T) {
 	t.Parallel()
-	got := extractBody(t, "全市破案率为82.3%，较去年同期提高4.3个百分点，抓获犯罪嫌疑人560名。", "2024-07-05")
-	f := factFor(got, "560名")
+	for _, body := range []string{"全市破案率为82.3%，较去年同期提高4.3个百分点，抓获犯罪嫌疑人560名。", "全市破案率为82.3%，比2023年同期提高4.3个百分点，抓获犯罪嫌疑人560名。"} {
+		got := extractBody(t, body, "2024-07-05")
+		f := factFor(got, "560名")
+		if f == nil {
+			t.Fatalf("no fact: %+v", got.Facts)
+		}
+		if f.Period != (article.Period{}) {
+			t.Errorf("%s: period %+v, want none: the year dates the comparison, not the figure", body, f.Period)
+		}
+	}
+}
+
+// TestReportingDateDatesNothing: the day the news was given dates no figure.
+func TestReportingDateDatesNothing(t *testing.T) {
+	t.Parallel()
+	got := extractBody(t, "11月8日，记者从市公安局获悉，全市共立刑事案件4127起。", "2023-11-09")
+	f := factFor(got, "4127起")
 	if f == nil {
 		t.Fatalf("no fact: %+v", got.Facts)
 	}
 	if f.Period != (article.Period{}) {
-		t.Errorf("period %+v, want none: 去年 dates the comparison, not the figure", f.Period)
+		t.Errorf("period %+v, want none: 11月8日 is when the news was given", f.Period)
+	}
+	for _, body := range []string{"本报北京1月9日讯 全国公安机关共立刑事案件2.4万起。", "公安部9日召开新闻发布会。全国公安机关共立刑事案件2.4万起。"} {
+		got := extractBody(t, body, "2023-01-10")
+		if f := factFor(got, "2.4万起"); f == nil || f.Period != (article.Period{}) {
+			t.Errorf("%s: %+v, want no period", body, f)
+		}
 	}
 }
 

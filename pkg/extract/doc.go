@@ -37,7 +37,10 @@
 //   - else a strong word further after it, a weak (generic) verb before, a
 //     weak verb after;
 //   - else, in a 其中 clause that names a part (其中酒驾1320起、醉驾406起),
-//     the indicator of the figure before, whose part it is;
+//     or a short clause that names the next item of a list of clauses
+//     (查处酒驾1560起，醉驾386起), the indicator of the figure before;
+//   - else, for a percentage, the name of a rate written before it
+//     (调解成功率达98.2%), unless it is a rate of change (增长率);
 //   - else, for a number in digits with a noun it counts (1200多户牧民), the
 //     indicator 数量. Chinese numerals need a strong word close by (一名男子 is
 //     an article, not a count).
@@ -56,11 +59,13 @@
 // A percentage or count after a comparison (rules/changes.tsv: 同比, 环比,
 // 较去年同期 ... 下降, 增长 ...) becomes the Change of the fact before it in the
 // sentence (立案131起,同比下降68.05%), signed, with percentage points as unit
-// "pp". A change is a property of the figure it describes: with no fact
-// before it, or with another measure named in between (刑事警情同比下降9.2%,
-// 破案率同比提高5个百分点), it makes a fact with its subject and indicator and
-// no Value (nil; never the change), so no sum or latest rate mixes it with
-// figures. The same change restated in the other form (同比减少12起，下降12.1%)
+// "pp". A clause that is nothing but a basis (与上年相比，…) gives its basis
+// to the changes after it. A change is a property of the figure it describes:
+// with no fact before it, with another measure named in between, or with a
+// figure of its own named in its clause (刑事警情同比下降9.2%, 破案率同比提高
+// 5个百分点, …损失320万元，火灾起数下降18.2%), it makes a fact with its subject
+// and indicator and no Value (nil; never the change), so no sum or latest
+// rate mixes it with figures. The same change restated in the other form (同比减少12起，下降12.1%)
 // joins the first: the relative form in Value and Unit, the absolute in
 // CountValue and CountUnit. 分别 distributes a list of changes, in order,
 // over the figures it names (起数和死亡人数同比分别下降5.1%和7.9%), over the
@@ -80,7 +85,8 @@
 // 前三季度, 上半年; 今年以来 and 今年 alone run to the article's date. A stock
 // is counted at one day, Start = End: 截至去年底, 截至6月30日, 现有 (the
 // article's date). A bare 去年 that is a comparison's basis (较去年同期,
-// 比去年) dates nothing.
+// 比去年) dates nothing, nor does the day the news was given (11月8日，记者
+// 从市公安局获悉) date the figures of other clauses.
 //
 // Region: the gazetteer's region in force at the number (该市 and 全市 resolve
 // to the place named before); without a gazetteer, the source's region hint,

@@ -109,6 +109,9 @@ func (x *Extractor) changeAt(d *doc, s span, n number) (*article.Change, int, bo
 			i += len([]rune(bw)) - 1
 		}
 	}
+	if basis == "" {
+		basis = x.basisClause(d, s, c) // 与上年相比，火灾起数下降18.2%，伤人数下降28.6%
+	}
 	percent := n.Kind == "percent" || n.Kind == "pp"
 	if !percent && basis == "" {
 		return nil, 0, false // 减少20起 alone is a count, not a comparison
@@ -133,6 +136,21 @@ func (x *Extractor) changeAt(d *doc, s span, n number) (*article.Change, int, bo
 	return &article.Change{Basis: basis, Direction: dir.Value, Value: v, Unit: unit}, at, true
 }
 
+// basisClause finds, before clause c in its sentence, a clause that is
+// nothing but a comparison's basis (与上年相比，…): it governs the changes of
+// the clauses after it.
+func (x *Extractor) basisClause(d *doc, s span, c span) string {
+	for end := c.Start - 1; end > s.Start; {
+		pc := clauseAround(d.text, s, end-1)
+		text := []rune(strings.TrimSpace(d.str(pc.Start, pc.End)))
+		if w, b, ok := x.rules.basis.matchAt(text, 0); ok && len([]rune(w)) == len(text) {
+			return b.Value
+		}
+		end = pc.Start - 1
+	}
+	return ""
+}
+
 // attachTarget finds the fact a comparison belongs to: the last fact before
 // it in the sentence, when no other measure is named in between.
 func (x *Extractor) attachTarget(d *doc, s span, inSentence []int, at int) (int, bool) {
@@ -149,6 +167,9 @@ func (x *Extractor) attachTarget(d *doc, s span, inSentence []int, at int) (int,
 			return 0, false // 破案率同比提高5个百分点: the change is the rate's
 		}
 	}
+	if c := clauseAround(d.text, s, at); c.Start > f.Evidence.End && x.beforeNoun(d, c, at) != "" {
+		return 0, false // …损失320万元，火灾起数下降18.2%: the change names its own figure
+	}
 	return k, true
 }
 
@@ -160,12 +181,18 @@ func (x *Extractor) changeFact(d *doc, s span, n number, ch *article.Change, at 
 	ind, subj := "", ""
 	if h, ok := x.before(d, c, at, true); ok {
 		ind = h.rule.Indicator
-		subj = x.beforeNoun(d, c, h.start)
+		// 破获刑事案件数同比上升11.2%: what follows the measure; else what
+		// precedes it (刑事案件立案数).
+		subj = x.cleanSubject(strings.TrimSuffix(d.str(h.end, at), "数"), false)
+		if subj == "" {
+			subj = x.beforeNoun(d, c, h.start)
+		}
 		if subj == "" {
 			subj = h.rule.Subject
 		}
 	} else {
 		subj = x.beforeNoun(d, c, at)
+		ind = x.indicatorIn(subj) // 损失下降9.1%: a weak measure named in the subject
 	}
 	return x.changeOnly(d, s, n, 0, subj, ind, ch)
 }
@@ -188,15 +215,27 @@ func (x *Extractor) changeOnly(d *doc, s span, n number, k int, subj, ind string
 // countFacts makes the facts of a count, amount or rate.
 func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]article.Fact, string) {
 	c := clauseAround(d.text, s, n.NumStart)
-	if negated(d.str(c.Start, n.Start)) {
+	if hasRune(d.text[c.Start:n.Start], '未', '没') && negated(d.str(c.Start, n.Start)) {
 		return nil, skipNegated // 未发生一次死亡3人以上的事故: a threshold, not a count
 	}
 	h, ok := x.pickIndicator(d, c, n)
-	if !ok && len(inSentence) > 0 && strings.HasPrefix(d.str(c.Start, c.End), "其中") && x.namesPart(d, c, n) {
-		// 查处…12.6万起，其中酒驾1320起: a part is counted as its total is.
+	if !ok && len(inSentence) > 0 {
+		// 查处…12.6万起，其中酒驾1320起: a part is counted as its total is;
+		// 查获酒驾1560起，醉驾386起: so is the next item of a list of clauses.
 		prev := d.facts[inSentence[len(inSentence)-1]]
-		if r, found := x.indicatorRuleFor(prev.Indicator); found && prev.Unit == n.Unit {
+		partOf := strings.HasPrefix(d.str(c.Start, c.End), "其中")
+		next := strings.Trim(d.str(prev.Evidence.End, c.Start), "，,；; ") == ""
+		short := len([]rune(d.str(c.Start, n.Start))) <= 4 // 醉驾386起, not 公安局奖励群众500余名
+		// Not for people (其中5名儿童 of a death toll): a toll's parts are the
+		// business of whoever adds it up, and summed with it they count twice.
+		if r, found := x.indicatorRuleFor(prev.Indicator); found && prev.Unit == n.Unit && n.Unit != "人" && (partOf || next && short) && x.namesPart(d, c, n) {
 			h, ok = hit{rule: r, start: c.Start, end: c.Start}, true
+		}
+	}
+	if !ok && n.Kind == "percent" {
+		if name, at := rateBefore(d, c, n); name != "" {
+			// 调解成功率达98.2%: a rate names itself.
+			h, ok = hit{rule: indicatorRule{Word: name, Indicator: name, Strong: true, Before: true, Unit: "%"}, start: at, end: at + len([]rune(name))}, true
 		}
 	}
 	unit := n.Unit
@@ -214,8 +253,11 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 		if n.Chinese || n.Kind == "percent" || n.Kind == "pp" {
 			return nil, skipNoIndicator
 		}
-	} else if n.Chinese && (!h.rule.Strong || !h.after && n.Start-h.end > nearAfter || n.Value == 1 && !(h.after && h.start-n.End <= 4)) {
+	} else if n.Chinese && (!h.rule.Strong || !h.after && n.Start-h.end > nearAfter || n.Value == 1 && !(h.after && h.start-n.End <= 4) ||
+		h.after && n.UnitText == "类" || isMoney(n.Unit) && h.rule.Unit != "元") {
 		// Numerals in words are common (来源于三个方面): a measure must be close.
+		// 八类严重暴力犯罪案件立案…: a kind, not a count; 接报称在三元里: a place,
+		// not money.
 		return nil, skipIndef
 	}
 	inherited := ""
@@ -256,31 +298,6 @@ func (x *Extractor) countFacts(d *doc, s span, n number, inSentence []int) ([]ar
 	return out, ""
 }
 
-// namesPart tells whether a noun stands right before n in a 其中 clause
-// (其中酒驾1320起、醉驾406起), not a predicate after it (其中1人为婴儿).
-func (x *Extractor) namesPart(d *doc, c span, n number) bool {
-	from := c.Start + 2
-	for _, m := range d.numbers {
-		if m.Start >= from && m.End <= n.Start {
-			from = m.End
-		}
-	}
-	return x.cleanSubject(strings.TrimLeft(d.str(from, n.Start), "、和及与"), false) != ""
-}
-
-// negations that deny a whole clause: 未发生, 没有发生.
-var clauseNegations = []string{"未发生", "没有发生", "未出现", "没有出现", "未造成"}
-
-// negated tells a clause that states no event happened.
-func negated(before string) bool {
-	for _, w := range clauseNegations {
-		if strings.Contains(before, w) {
-			return true
-		}
-	}
-	return false
-}
-
 // indicatorRuleFor finds the rule of an indicator by its name.
 func (x *Extractor) indicatorRuleFor(ind string) (indicatorRule, bool) {
 	r, ok := x.rules.byIndicator[ind]
@@ -313,8 +330,8 @@ func isNegationIdiom(text []rune, j int) bool {
 func (x *Extractor) pickIndicator(d *doc, c span, n number) (hit, bool) {
 	afterStrong, okAS := x.after(d, c, n, true)
 	beforeStrong, okBS := x.before(d, c, n.Start, true)
-	if okBS && !countsThis(beforeStrong.rule, n) {
-		okBS = false
+	if okBS && (!countsThis(beforeStrong.rule, n) || isOneCharPeople(beforeStrong.rule) && beforeStrong.end != n.Start) {
+		okBS = false // 伤5人 counts; 伤者中除两人 does not
 	}
 	switch {
 	case okAS && afterStrong.start-n.End <= nearAfter:
@@ -324,10 +341,16 @@ func (x *Extractor) pickIndicator(d *doc, c span, n number) (hit, bool) {
 	case okAS:
 		return afterStrong, true
 	}
-	if h, ok := x.before(d, c, n.Start, false); ok && countsThis(h.rule, n) {
-		return h, true
+	if h, ok := x.before(d, c, n.Start, false); ok && countsThis(h.rule, n) && (h.rule.Unit != "起" || n.Unit == "起") {
+		return h, true // a generic verb of events counts events: 发生火灾3起, not 发生…地震…15.5万人受灾
 	}
 	return x.after(d, c, n, false)
+}
+
+// isOneCharPeople tells a one-character measure of people (伤, 亡): it
+// counts only the number right after it.
+func isOneCharPeople(r indicatorRule) bool {
+	return len([]rune(r.Word)) == 1 && r.Unit == "人"
 }
 
 // countsThis tells whether a measure written before a number can count it: a
@@ -532,10 +555,16 @@ func (x *Extractor) cleanSubject(s string, cut bool) string {
 		}
 	}
 	for _, w := range []string{"的", "共", "达", "为", "有", "了", "计", "约", "近", "各", "都", "均", "也", "全"} {
+		if w == "为" && strings.HasSuffix(s, "行为") {
+			continue // 交通违法行为
+		}
 		s = strings.TrimSuffix(s, w)
 	}
 	s = strings.Trim(s, "、")
 	for _, w := range []string{"由", "被", "向", "从", "对", "将", "把", "给"} {
+		if rest := []rune(strings.TrimPrefix(s, w)); w == "被" && len(rest) > 0 && strings.ContainsRune("困害盗骗抢拐", rest[0]) {
+			continue // 被困人员, 被害人: the 被 is part of the noun
+		}
 		s = strings.TrimPrefix(s, w)
 	}
 	rs := []rune(s)

@@ -108,6 +108,9 @@ func (x *Extractor) listBefore(d *doc, c span, p, n int) string {
 func (x *Extractor) figureList(d *doc, s span, ni int) ([]int, []string) {
 	n := d.numbers[ni]
 	c := clauseAround(d.text, s, n.NumStart)
+	if !hasRune(d.text[c.Start:n.Start], '别') {
+		return nil, nil
+	}
 	before := d.str(c.Start, n.Start)
 	i := strings.LastIndex(before, "分别")
 	if i < 0 {

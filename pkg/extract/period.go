@@ -14,6 +14,10 @@ import (
 type periodMention struct {
 	Start, End int // rune offsets
 	Period     article.Period
+	// News is set when the expression dates the report (11月8日，记者…获悉):
+	// it then dates no figure outside Clause.
+	News   bool
+	Clause span
 }
 
 // Time expressions, longest alternatives first. D is a digit of either width;
@@ -25,7 +29,7 @@ var periodRE = regexp.MustCompile(strings.NewReplacer("D", `[0-9０-９]`, "C", 
 		`|截至(?:今年|去年|本年|D{4}年|年)?(?:(?:D{1,2}|C{1,2})月)?(?:底|末)` +
 		`|截至(?:今年|去年|本年|D{4}年)?D{1,2}月D{1,2}日` +
 		`|(?:今年|去年|前年|本年|D{4}年)?(?:D{1,2}|C{1,2})(?:月份?)?(?:至|到|-|—|－|~|～)(?:D{1,2}|C{1,2})月份?(?:底|末|中旬|上旬|下旬)?` +
-		`|(?:今年|去年|前年|本年|D{4}年)?前(?:D{1,2}|C{1,3})个月` +
+		`|(?:今年|去年|前年|本年|D{4}年)?前(?:D{1,2}|C{1,3}|两)个月` +
 		`|(?:今年|去年|本年|D{4}年)?(?:D{1,2}月)?D{1,2}日(?:至|到|-|—|－)(?:D{1,2}月)?D{1,2}日` +
 		`|(?:今年|去年|本年|D{4}年)?(?:D{1,2}月)?D{1,2}(?:日|号)(?:凌晨|早上|早晨|清晨|上午|中午|下午|傍晚|晚上|晚间|夜间|深夜|晚|夜|早)?` +
 		`|(?:今年|去年|前年|本年|D{4}年)?(?:D{1,2}|C{1,2})月份?(?:上中旬|中下旬|上旬|中旬|下旬|初|底|末)?` +
@@ -38,7 +42,7 @@ var periodRE = regexp.MustCompile(strings.NewReplacer("D", `[0-9０-９]`, "C", 
 // periodSecond maps the first character of a worded time expression to the
 // characters that may follow it; digits start the others.
 var periodSecond = map[rune]string{
-	'自': "今去0123456789０１２３４５６７８９", '今': "年天日晨晚", '去': "年", '前': "年天三0123456789０１２３４５６７８９一二四五六七八九十", '本': "年",
+	'自': "今去0123456789０１２３４５６７８９", '今': "年天日晨晚", '去': "年", '前': "年天三0123456789０１２３４５６７８９一二四五六七八九十两", '本': "年",
 	'上': "半", '下': "半", '昨': "天日晚晨夜", '当': "天日晚", '次': "日", '截': "至", '近': "日", '日': "前",
 	'第': "一二三四", '现': "有",
 }
@@ -67,6 +71,7 @@ func mayStartPeriod(text []rune, i int) bool {
 const maxPeriodRunes = 24
 
 var (
+	yearOnlyRE   = regexp.MustCompile(`^[0-9０-９]{4}年$`)
 	yearPrefixRE = regexp.MustCompile(`^([0-9０-９]{4})年|^(今年|去年|前年|本年)`)
 	rangeSepRE   = regexp.MustCompile(`至|到|-|—|－|~|～`)
 )
@@ -108,8 +113,8 @@ func findPeriods(text []rune, published string) []periodMention {
 // isComparisonBasis tells a bare year that names the basis of a comparison
 // (较去年同期提高4.3个百分点, 比去年增加): it dates no figure.
 func isComparisonBasis(text []rune, start, end int, s string) bool {
-	if s != "去年" && s != "前年" && s != "上年" {
-		return false
+	if s != "去年" && s != "前年" && s != "上年" && !yearOnlyRE.MatchString(s) {
+		return false // 较2022年同期 too
 	}
 	prev := runeAt(text, start-1)
 	return prev == '较' || prev == '比' || prev == '与' || prev == '同' || string(text[end:min(len(text), end+2)]) == "同期"
@@ -304,7 +309,7 @@ func resolvePeriod(p *article.Period, s string, pub time.Time, hasPub bool, last
 	set(a, b)
 }
 
-var firstMonthsRE = regexp.MustCompile(`^前([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})个月$`)
+var firstMonthsRE = regexp.MustCompile(`^前([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}|两)个月$`)
 
 // monthNumber reads a month count in digits or numerals: 8, 十二.
 func monthNumber(s string) int {
@@ -383,6 +388,44 @@ func atoiWide(s string) int {
 
 func date(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 
+// clauseOfPeriod is the clause a time expression belongs to: its own, or,
+// when it stands alone before a comma (11月8日，记者…获悉), the next one too.
+func (d *doc) clauseOfPeriod(pm *periodMention) span {
+	s := d.sentenceOf(pm.Start)
+	c := clauseAround(d.text, s, pm.Start)
+	if strings.TrimSpace(d.str(pm.End, c.End)) == "" && c.End < s.End {
+		c.End = clauseAround(d.text, s, c.End+1).End
+	}
+	return c
+}
+
+// markNews sets News on the time expressions that date the report.
+func (d *doc) markNews() {
+	for k := range d.periods {
+		pm := &d.periods[k]
+		if r := runeAt(d.text, pm.End); r == '讯' || r == '电' {
+			// 本报北京1月9日讯, 新华社北京6日电: the dateline's day.
+			pm.News, pm.Clause = true, span{pm.Start, pm.End}
+			continue
+		}
+		pm.Clause = d.clauseOfPeriod(pm)
+		pm.News = reportsNews(d.str(pm.Clause.Start, pm.Clause.End))
+	}
+}
+
+// reportingVerbs say when and from whom the news came.
+var reportingVerbs = []string{"获悉", "了解到", "发布会", "通报会"}
+
+// reportsNews tells a clause that dates the report rather than a statistic.
+func reportsNews(clause string) bool {
+	for _, w := range reportingVerbs {
+		if strings.Contains(clause, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // periodFor picks the period of a fact at rune offset i: the nearest time
 // expression before it in its sentence, else earlier in its paragraph.
 func (d *doc) periodFor(i int) article.Period {
@@ -393,6 +436,9 @@ func (d *doc) periodFor(i int) article.Period {
 		pm := &d.periods[k]
 		if pm.End > i || pm.Start < p.Start {
 			continue
+		}
+		if pm.News && (i < pm.Clause.Start || i >= pm.Clause.End) {
+			continue // 11月8日，记者从市公安局获悉: the day of the news, not of its figures
 		}
 		best = pm
 	}

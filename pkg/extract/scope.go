@@ -21,6 +21,9 @@ var areaScopes = []string{"全市", "全区", "全省", "全盟", "全州", "全
 // named between the scope word and the figure wins over the scope.
 func (d *doc) scopedRegion(s span, n number, org string) article.Region {
 	r := d.places.at(n.Start)
+	if !hasRune(d.text[s.Start:n.Start], '全') {
+		return r
+	}
 	before := d.str(s.Start, n.Start)
 	q, word := -1, ""
 	if i := strings.LastIndex(before, "全国"); i >= 0 {
