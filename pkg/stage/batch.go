@@ -35,7 +35,9 @@ func DefaultBatchPolicy() BatchPolicy {
 	return BatchPolicy{MaxRows: 1000, MaxBytes: 16 << 20, MaxWait: 500 * time.Millisecond}
 }
 
-// BatchWorker runs a BatchHandler against a durable consumer. A transient
+// BatchWorker runs a BatchHandler against a durable consumer. A handler that
+// panics on a batch is called again on each of its messages alone, and the
+// messages that panic alone are dead-lettered with ReasonPanic. A transient
 // failure is retried in the process with a growing delay, the messages kept
 // alive with InProgress, and at most one more batch is collected meanwhile:
 // JetStream holds the backlog while the sink is down, and the delivery count
@@ -253,7 +255,7 @@ func (w *BatchWorker[In]) flush(ctx, work context.Context, b pending[In]) {
 	for attempt := uint64(1); ; attempt++ {
 		hstart := time.Now()
 		var err error
-		rejected, err = w.Handle(work, b.ins)
+		rejected, err = callBatch(work, w.Handle, b.ins)
 		if w.Metrics != nil {
 			w.Metrics.Handle.WithLabelValues(w.Stage).Observe(time.Since(hstart).Seconds())
 		}
@@ -266,6 +268,15 @@ func (w *BatchWorker[In]) flush(ctx, work context.Context, b pending[In]) {
 		}
 		if attempt == 1 {
 			failedSince = hstart
+		}
+		if isPanic(err) && len(b.msgs) > 1 {
+			// Which message is poisonous is unknown: each is written alone,
+			// so only the one that panics by itself is dead-lettered.
+			w.log().Warn("batch handler panicked, writing its messages one by one", "stage", w.Stage, "messages", len(b.msgs))
+			for i := range b.msgs {
+				w.flush(ctx, work, pending[In]{msgs: b.msgs[i : i+1], ins: b.ins[i : i+1], size: len(b.msgs[i].Data())})
+			}
+			return
 		}
 		if IsPermanent(err) {
 			rejected = make(map[int]error, len(b.msgs))
@@ -289,7 +300,11 @@ func (w *BatchWorker[In]) flush(ctx, work context.Context, b pending[In]) {
 	}
 	for i, m := range b.msgs {
 		if rerr, ok := rejected[i]; ok {
-			r.giveUp(work, m, ReasonRejected, rerr)
+			reason := ReasonRejected
+			if isPanic(rerr) {
+				reason = ReasonPanic
+			}
+			r.giveUp(work, m, reason, rerr)
 			continue
 		}
 		if err := m.Ack(); err != nil {

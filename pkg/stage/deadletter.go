@@ -17,7 +17,7 @@ import (
 const (
 	HeaderStage     = "Casewire-Stage"      // the stage that gave up
 	HeaderError     = "Casewire-Error"      // why, as the error's text
-	HeaderReason    = "Casewire-Reason"     // a short class: decode, version, permanent, max-deliver, rejected
+	HeaderReason    = "Casewire-Reason"     // a short class: decode, version, permanent, max-deliver, rejected, conflict, panic
 	HeaderSubject   = "Casewire-Subject"    // the subject it was consumed from
 	HeaderStreamSeq = "Casewire-Stream-Seq" // its sequence in the input stream
 	HeaderDelivered = "Casewire-Delivered"  // how many times it was delivered
@@ -37,11 +37,12 @@ const (
 	ReasonMaxDeliver = "max-deliver"
 	ReasonRejected   = "rejected"
 	ReasonConflict   = "conflict"
+	ReasonPanic      = "panic" // the handler panicked; the stack is in the error
 )
 
 // Reasons lists every reason, for metrics initialised at zero.
 func Reasons() []string {
-	return []string{ReasonDecode, ReasonVersion, ReasonPermanent, ReasonMaxDeliver, ReasonRejected, ReasonConflict}
+	return []string{ReasonDecode, ReasonVersion, ReasonPermanent, ReasonMaxDeliver, ReasonRejected, ReasonConflict, ReasonPanic}
 }
 
 // maxErrorHeader keeps a header well under NATS's limits however long an error is.
