@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/casewire/casewire/pkg/servicetest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,7 +19,8 @@ import (
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/natstest"
-	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/servicetest"
+	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/topology"
 )
 
@@ -38,7 +38,7 @@ func TestDLQCommand(t *testing.T) {
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
-		done <- pipeline.RunClean(sctx, pipeline.Env{JS: js, Config: cfg, Log: quietLog()}, clean.New(clean.Options{}))
+		done <- clean.Run(sctx, stage.Env{JS: js, Config: cfg, Log: quietLog()}, clean.New(clean.Options{}))
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 

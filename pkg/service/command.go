@@ -19,7 +19,6 @@ import (
 
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
-	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/topology"
 )
@@ -45,7 +44,7 @@ func (f *Flags) Load(base config.Config) (config.Config, error) {
 // Runtime is what a running worker gets: configuration, logger, metrics, and
 // its JetStream connection.
 type Runtime struct {
-	pipeline.Env
+	stage.Env
 	NC       *nats.Conn
 	URL      string // the NATS server's URL (the embedded server's own when nats.url is "embedded")
 	Registry *prometheus.Registry
@@ -180,7 +179,7 @@ func StartRuntime(ctx context.Context, cfg config.Config, name string, log *slog
 		m.InitStages(h.Stage)
 	}
 	if err := reg.Register(stage.NewDeadLetterCollector(func(ctx context.Context) (map[string]uint64, error) {
-		return pipeline.DeadLetters(ctx, js)
+		return stage.CountDeadLetters(ctx, js)
 	}, topology.Stages(), lagScrapeTimeout)); err != nil {
 		cleanup()
 		return nil, nil, fmt.Errorf("register dead-letter metrics: %w", err)
@@ -192,7 +191,7 @@ func StartRuntime(ctx context.Context, cfg config.Config, name string, log *slog
 		}
 	}
 	rt := &Runtime{
-		Env:      pipeline.Env{JS: js, Config: cfg, Log: log, Metrics: m},
+		Env:      stage.Env{JS: js, Config: cfg, Log: log, Metrics: m},
 		NC:       nc,
 		URL:      url,
 		Registry: reg,

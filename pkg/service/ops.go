@@ -2,15 +2,10 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
-
-	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/topology"
 )
 
@@ -30,27 +25,6 @@ func lagHops(name string) []topology.Hop {
 		return topology.Hops()
 	}
 	return nil
-}
-
-// ClickHouseCheck is ready while the server answers a ping.
-func ClickHouseCheck(conn driver.Conn) Check {
-	return func(ctx context.Context) error {
-		if err := conn.Ping(ctx); err != nil {
-			return fmt.Errorf("ClickHouse ping: %w", err)
-		}
-		return nil
-	}
-}
-
-// ClickHouseReadiness opens a connection of its own for the readiness check
-// (a check must not queue behind a long batch insert) and returns the check
-// and a function that closes the connection.
-func ClickHouseReadiness(ctx context.Context, c config.ClickHouse) (map[string]Check, func(), error) {
-	conn, err := connect.ClickHouse(ctx, c)
-	if err != nil {
-		return nil, nil, fmt.Errorf("readiness: %w", err)
-	}
-	return map[string]Check{"clickhouse": ClickHouseCheck(conn)}, func() { _ = conn.Close() }, nil
 }
 
 // ArticleIDKey is the log attribute that names the article a line is about.

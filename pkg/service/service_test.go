@@ -15,11 +15,11 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/casewire/casewire/pkg/article"
+	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/natstest"
-	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/service"
 	"github.com/casewire/casewire/pkg/topology"
 )
@@ -82,7 +82,7 @@ func TestEndpointsOfEveryService(t *testing.T) {
 	chAddr := chtest.Addr(t)
 	loadChecks := func(ctx context.Context, cfg config.Config) (map[string]service.Check, func(), error) {
 		cfg.ClickHouse.Addr = chAddr
-		return service.ClickHouseReadiness(ctx, cfg.ClickHouse)
+		return chconn.Readiness(ctx, cfg.ClickHouse)
 	}
 	cases := []struct {
 		name   string
@@ -165,7 +165,7 @@ func TestEndpointsOfEveryService(t *testing.T) {
 func TestLoadNotReadyWithoutClickHouse(t *testing.T) {
 	t.Parallel()
 	conn, _ := chtest.Open(t)
-	check := service.ClickHouseCheck(conn)
+	check := chconn.Check(conn)
 	ctx := natstest.Context(t)
 	if err := check(ctx); err != nil {
 		t.Fatalf("check against a running server: %v", err)
@@ -225,7 +225,7 @@ func TestWorkerMetrics(t *testing.T) {
 
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- pipeline.RunClean(wctx, rt.Env, clean.New(clean.Options{})) }()
+	go func() { done <- clean.Run(wctx, rt.Env, clean.New(clean.Options{})) }()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -95,3 +95,20 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// CountDeadLetters counts the dead letters held, per stage.
+func CountDeadLetters(ctx context.Context, js jetstream.JetStream) (map[string]uint64, error) {
+	s, err := js.Stream(ctx, topology.StreamDeadLetter)
+	if err != nil {
+		return nil, fmt.Errorf("dead-letter stream: %w", err)
+	}
+	info, err := s.Info(ctx, jetstream.WithSubjectFilter(topology.DeadLetterWildcard))
+	if err != nil {
+		return nil, fmt.Errorf("dead-letter stream: %w", err)
+	}
+	out := map[string]uint64{}
+	for subj, n := range info.State.Subjects {
+		out[subj[len(topology.DeadLetterSubject("")):]] = n
+	}
+	return out, nil
+}

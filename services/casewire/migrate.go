@@ -6,8 +6,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/warehouse"
 )
 
 func migrateCommand(flags *service.Flags) *cobra.Command {
@@ -20,7 +20,7 @@ func migrateCommand(flags *service.Flags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := pipeline.OpenWarehouse(cmd.Context(), cfg, nil); err != nil {
+			if _, err := warehouse.Open(cmd.Context(), cfg, nil); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "schema of %s at %s is up to date\n", cfg.ClickHouse.Database, cfg.ClickHouse.Addr)

@@ -16,7 +16,6 @@ import (
 	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
-	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/service"
 	"github.com/casewire/casewire/pkg/topology"
 )
@@ -77,7 +76,7 @@ func publishLines(ctx context.Context, js jetstream.JetStream, in io.Reader, out
 			fmt.Fprintf(out, "line %d: not published: %v\n", n, err)
 			continue
 		}
-		if err := pipeline.CheckRawID(r); err != nil {
+		if err := article.CheckRawID(r); err != nil {
 			conflicts++
 			fmt.Fprintf(out, "line %d: not published: %v\n", n, err)
 			continue

@@ -5,8 +5,8 @@ import (
 
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/fetch"
-	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/quality"
 	"github.com/casewire/casewire/pkg/service"
 )
@@ -36,7 +36,7 @@ func qualityCommand(flags *service.Flags) *cobra.Command {
 			if cleanOnly {
 				return nil
 			}
-			x, _, err := pipeline.NewExtractor(cfg.Extract)
+			x, _, err := extract.FromConfig(cfg.Extract)
 			if err != nil {
 				return err
 			}

@@ -15,13 +15,17 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/spf13/cobra"
 
+	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/fetch"
 	"github.com/casewire/casewire/pkg/overview"
 	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/stage"
+	"github.com/casewire/casewire/pkg/warehouse"
 )
 
 func runCommand(flags *service.Flags) *cobra.Command {
@@ -73,7 +77,7 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 	defer cleanup()
 	// Ready only while ClickHouse answers too: every stage of this process
 	// depends on it through load.
-	checks, release, err := service.ClickHouseReadiness(ctx, cfg.ClickHouse)
+	checks, release, err := chconn.Readiness(ctx, cfg.ClickHouse)
 	if err != nil {
 		return err
 	}
@@ -89,17 +93,17 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 	defer remove()
 	log.Info("pipeline address", "nats", rt.URL, "http", httpAddr, "state", connect.RunStatePath(cfg.NATS))
 
-	writer, err := pipeline.OpenWarehouse(ctx, cfg, log)
+	writer, err := warehouse.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	conn, err := connect.ClickHouse(ctx, cfg.ClickHouse)
+	conn, err := chconn.Open(ctx, cfg.ClickHouse)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
 	log.Info("building the extractor (segmenter dictionary and gazetteer)")
-	x, _, err := pipeline.NewExtractor(cfg.Extract)
+	x, _, err := extract.FromConfig(cfg.Extract)
 	if err != nil {
 		return err
 	}
@@ -114,11 +118,11 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 		}
 	}()
 
-	runners, err := pipeline.FetchRunners(ctx, rt.Env)
+	runners, err := fetch.Runners(ctx, rt.Env)
 	if err != nil {
 		return err
 	}
-	st, err := pipeline.ScanAll(ctx, runners)
+	st, err := fetch.ScanAll(ctx, runners)
 	if err != nil {
 		return err
 	}
@@ -138,7 +142,7 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 	for _, r := range runners {
 		r.Interval = cfg.Fetch.WatchInterval
 	}
-	pipeline.WatchAll(ctx, rt.Env, runners)
+	fetch.WatchAll(ctx, rt.Env, runners)
 	return nil
 }
 
@@ -166,11 +170,11 @@ func serveHTTP(ctx context.Context, addr string, rt *service.Runtime, log *slog.
 
 // report prints what a user wants to see first: what was read, what failed,
 // and what ClickHouse now holds.
-func report(ctx context.Context, out io.Writer, st fetch.Stats, took time.Duration, env pipeline.Env, conn driver.Conn, cfg config.Config) {
+func report(ctx context.Context, out io.Writer, st fetch.Stats, took time.Duration, env stage.Env, conn driver.Conn, cfg config.Config) {
 	fmt.Fprintf(out, "\ncasewire: pipeline caught up in %s\n", took.Round(100*time.Millisecond))
 	fmt.Fprintf(out, "  read %d files (%.1f KB): %d raw articles, %d new, %d rejected\n",
 		st.Files, float64(st.Bytes)/1024, st.Articles, st.Published, st.Rejected)
-	if dl, err := pipeline.DeadLetters(ctx, env.JS); err == nil {
+	if dl, err := stage.CountDeadLetters(ctx, env.JS); err == nil {
 		var total uint64
 		var per []string
 		for stage, n := range dl {

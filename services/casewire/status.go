@@ -10,6 +10,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/spf13/cobra"
 
+	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/service"
@@ -69,7 +70,7 @@ func readStatus(ctx context.Context, cfg config.Config, sample time.Duration, wi
 	var conn driver.Conn
 	var chErr error
 	if withClickHouse {
-		conn, chErr = connect.ClickHouse(ctx, cfg.ClickHouse)
+		conn, chErr = chconn.Open(ctx, cfg.ClickHouse)
 		if chErr == nil {
 			defer conn.Close()
 		}

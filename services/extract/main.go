@@ -8,7 +8,7 @@ import (
 	"runtime/debug"
 
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/service"
 	"github.com/casewire/casewire/pkg/stage"
 )
@@ -18,20 +18,20 @@ func main() {
 		Name:  "extract",
 		Short: "Extract facts from casewire.v1.clean into casewire.v1.extracted",
 		Stdio: func(ctx context.Context, cfg config.Config, _ []string, in io.Reader, out, errw io.Writer) error {
-			x, _, err := pipeline.NewExtractor(cfg.Extract)
+			x, _, err := extract.FromConfig(cfg.Extract)
 			if err != nil {
 				return err
 			}
-			_, err = stage.Filter(ctx, in, out, errw, pipeline.ExtractHandler(x))
+			_, err = stage.Filter(ctx, in, out, errw, extract.Handler(x))
 			return err
 		},
 		Run: func(ctx context.Context, rt *service.Runtime, _ []string) error {
 			setMemoryLimit(rt.Config.Extract.MemoryLimitMiB)
-			x, _, err := pipeline.NewExtractor(rt.Config.Extract)
+			x, _, err := extract.FromConfig(rt.Config.Extract)
 			if err != nil {
 				return err
 			}
-			return pipeline.RunExtract(ctx, rt.Env, x)
+			return extract.Run(ctx, rt.Env, x)
 		},
 	})))
 }

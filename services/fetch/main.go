@@ -14,7 +14,6 @@ import (
 	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/fetch"
-	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/service"
 	"github.com/casewire/casewire/pkg/stage"
 )
@@ -71,17 +70,17 @@ func stdio(cfg config.Config, src fetch.Source, paths []string, in io.Reader, ou
 }
 
 func run(ctx context.Context, rt *service.Runtime, once bool) error {
-	rs, err := pipeline.FetchRunners(ctx, rt.Env)
+	rs, err := fetch.Runners(ctx, rt.Env)
 	if err != nil {
 		return err
 	}
 	if once {
-		st, err := pipeline.ScanAll(ctx, rs)
+		st, err := fetch.ScanAll(ctx, rs)
 		rt.Log.Info("fetched", "files", st.Files, "files_skipped", st.Skipped, "articles", st.Articles,
 			"published", st.Published, "rejected", st.Rejected, "requests", st.Requests,
 			"not_modified", st.NotModified, "errors", st.Errors)
 		return err
 	}
-	pipeline.WatchAll(ctx, rt.Env, rs)
+	fetch.WatchAll(ctx, rt.Env, rs)
 	return nil
 }

@@ -7,10 +7,11 @@ import (
 	"io"
 	"os"
 
+	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/service"
 	"github.com/casewire/casewire/pkg/stage"
+	"github.com/casewire/casewire/pkg/warehouse"
 )
 
 func main() {
@@ -19,23 +20,23 @@ func main() {
 		Short: "Load casewire.v1.extracted into ClickHouse (schema applied at start)",
 		// Ready only while ClickHouse answers too: without it load can only pile up retries.
 		Checks: func(ctx context.Context, cfg config.Config) (map[string]service.Check, func(), error) {
-			return service.ClickHouseReadiness(ctx, cfg.ClickHouse)
+			return chconn.Readiness(ctx, cfg.ClickHouse)
 		},
 		Stdio: func(ctx context.Context, cfg config.Config, _ []string, in io.Reader, out, errw io.Writer) error {
-			w, err := pipeline.OpenWarehouse(ctx, cfg, nil)
+			w, err := warehouse.Open(ctx, cfg, nil)
 			if err != nil {
 				return err
 			}
-			st, err := stage.BatchFilter(ctx, in, errw, cfg.Load.BatchRows, pipeline.LoadHandler(w))
+			st, err := stage.BatchFilter(ctx, in, errw, cfg.Load.BatchRows, w.Write)
 			fmt.Fprintf(out, "loaded %d of %d articles into %s\n", st.Out, st.In, cfg.ClickHouse.Database)
 			return err
 		},
 		Run: func(ctx context.Context, rt *service.Runtime, _ []string) error {
-			w, err := pipeline.OpenWarehouse(ctx, rt.Config, rt.Log)
+			w, err := warehouse.Open(ctx, rt.Config, rt.Log)
 			if err != nil {
 				return err
 			}
-			return pipeline.RunLoad(ctx, rt.Env, w)
+			return warehouse.Run(ctx, rt.Env, w)
 		},
 	})))
 }
