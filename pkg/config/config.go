@@ -218,6 +218,11 @@ func Read(path string, lookup func(string) (string, bool), sets []string) (Confi
 // ReadFrom is Read starting from base instead of Default: a command with
 // other defaults (casewire run embeds NATS) passes its own.
 func ReadFrom(base Config, path string, lookup func(string) (string, bool), sets []string) (Config, error) {
+	c, err := readFrom(base, path, lookup, sets)
+	return c, Invalid(err)
+}
+
+func readFrom(base Config, path string, lookup func(string) (string, bool), sets []string) (Config, error) {
 	c := base
 	if path != "" {
 		data, err := os.ReadFile(path)

@@ -61,11 +61,11 @@ func StartEmbedded(c config.NATS, log *slog.Logger) (*server.Server, string, err
 func listenAddr(addr string) (string, int, error) {
 	host, p, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", 0, fmt.Errorf("config nats.listen %q: %w", addr, err)
+		return "", 0, config.Invalid(fmt.Errorf("config nats.listen %q: %w", addr, err))
 	}
 	port, err := strconv.Atoi(p)
 	if err != nil || port < 0 || port > 65535 {
-		return "", 0, fmt.Errorf("config nats.listen %q: bad port", addr)
+		return "", 0, config.Invalid(fmt.Errorf("config nats.listen %q: bad port", addr))
 	}
 	if port == 0 {
 		return host, 0, nil
@@ -92,6 +92,7 @@ func NATS(ctx context.Context, c config.NATS, url string, name string, streams c
 		return topology.Ensure(ctx, js, TopologyConfig(streams))
 	})
 	if err != nil {
+		nc.Close()
 		return nil, nil, err
 	}
 	return nc, js, nil
@@ -110,6 +111,7 @@ func NATSInspect(ctx context.Context, c config.NATS, url string, name string, lo
 		return err
 	})
 	if err != nil {
+		nc.Close()
 		return nil, nil, err
 	}
 	return nc, js, nil

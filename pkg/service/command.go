@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/prometheus/client_golang/prometheus"
@@ -209,20 +209,28 @@ func SignalContext(parent context.Context) (context.Context, context.CancelFunc)
 	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 }
 
-// Main runs a command and turns its error into an exit status. It is the
-// whole of every binary's main.
+// Main runs a command and turns its error into an exit status: 2 for a
+// configuration that cannot be used (config.Error), 1 for any other failure.
+// It is the whole of every binary's main.
 func Main(cmd *cobra.Command) int {
-	if err := cmd.Execute(); err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", cmd.Name(), err)
-		if errors.Is(err, stage.ErrSomeFailed) {
-			return 1
-		}
-		if strings.HasPrefix(err.Error(), "config") {
-			return 2
-		}
+	err := cmd.Execute()
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "%s: %v\n", cmd.Name(), err)
+	return ExitCode(err)
+}
+
+// ExitCode is the exit status of a command that failed with err.
+func ExitCode(err error) int {
+	switch {
+	case err == nil:
+		return 0
+	case config.IsInvalid(err):
+		return 2
+	default:
 		return 1
 	}
-	return 0
 }
 
 // redactURL hides credentials a NATS URL may carry (nats://user:pass@host),
@@ -238,4 +246,22 @@ func redactURL(s string) string {
 		out = append(out, part)
 	}
 	return strings.Join(out, ",")
+}
+
+// lagScrapeTimeout bounds the consumer info requests of one scrape, so a
+// scrape while NATS is away answers (with casewire_consumer_info_up 0)
+// instead of hanging past Prometheus' own timeout.
+const lagScrapeTimeout = 2 * time.Second
+
+// lagHops are the consumers whose lag a process exports: a stage worker its
+// own (every replica reports the same numbers, so dashboards take max by
+// stage), the all-in-one run every stage, fetch none.
+func lagHops(name string) []topology.Hop {
+	if h, err := topology.HopFor(name); err == nil {
+		return []topology.Hop{h}
+	}
+	if name == "run" {
+		return topology.Hops()
+	}
+	return nil
 }

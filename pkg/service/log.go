@@ -15,8 +15,7 @@ import (
 )
 
 // NewLogger builds the process logger: text on a terminal, JSON otherwise
-// (format "auto"), or as configured. A line with a msg_id also carries the
-// article_id it names.
+// (format "auto"), or as configured.
 func NewLogger(c config.Log, w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
@@ -34,5 +33,5 @@ func NewLogger(c config.Log, w io.Writer) (*slog.Logger, error) {
 	if format == "text" {
 		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(articleIDHandler{Handler: h}), nil
+	return slog.New(h), nil
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -46,14 +47,14 @@ func healthcheckCommand(name string, flags *Flags) *cobra.Command {
 // wildcard host becomes the loopback address.
 func ProbeURL(addr, path string) (string, error) {
 	if addr == "" {
-		return "", fmt.Errorf("config http.addr: off, no endpoint to probe")
+		return "", config.Invalid(errors.New("config http.addr: off, no endpoint to probe"))
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", fmt.Errorf("config http.addr %q: %w", addr, err)
+		return "", config.Invalid(fmt.Errorf("config http.addr %q: %w", addr, err))
 	}
 	if port == "0" || port == "" {
-		return "", fmt.Errorf("config http.addr %q: a probe needs a fixed port", addr)
+		return "", config.Invalid(fmt.Errorf("config http.addr %q: a probe needs a fixed port", addr))
 	}
 	switch host {
 	case "", "0.0.0.0":

@@ -3,7 +3,6 @@ package service_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -260,45 +259,6 @@ func grep(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
-}
-
-func TestLogLinesCarryArticleID(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		name string
-		log  func(l *slog.Logger)
-		want string // article_id expected, "" for none
-	}{
-		{name: "raw msg id", log: func(l *slog.Logger) { l.Warn("dead-lettered", "msg_id", "raw:abc123") }, want: "abc123"},
-		{name: "clean msg id", log: func(l *slog.Logger) { l.Info("x", "msg_id", "clean:abc123-1") }, want: "abc123-1"},
-		{name: "extracted msg id", log: func(l *slog.Logger) { l.Info("x", "msg_id", "extracted:abc123-1") }, want: "abc123-1"},
-		{name: "msg id on the logger", log: func(l *slog.Logger) { l.With("msg_id", "raw:r9").Info("x") }, want: "r9"},
-		{name: "explicit article id wins", log: func(l *slog.Logger) { l.Info("x", "article_id", "mine", "msg_id", "raw:other") }, want: "mine"},
-		{name: "dead letter id is not an article", log: func(l *slog.Logger) { l.Info("x", "msg_id", "dlq:clean:S:3") }},
-		{name: "no msg id", log: func(l *slog.Logger) { l.Info("started") }},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			var buf bytes.Buffer
-			l, err := service.NewLogger(config.Log{Format: "json", Level: "info"}, &buf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc.log(l)
-			var rec map[string]any
-			if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
-				t.Fatalf("not one JSON line: %q: %v", buf.String(), err)
-			}
-			got, _ := rec["article_id"].(string)
-			if got != tc.want {
-				t.Errorf("article_id = %q, want %q in %s", got, tc.want, buf.String())
-			}
-			if n := strings.Count(buf.String(), `"article_id"`); n > 1 {
-				t.Errorf("article_id %d times: %s", n, buf.String())
-			}
-		})
-	}
 }
 
 func TestProbeURL(t *testing.T) {

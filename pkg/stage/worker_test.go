@@ -426,6 +426,9 @@ func TestWorkerPanicIsDeadLettered(t *testing.T) {
 	if calls.Load() != 1 {
 		t.Errorf("poison handled %d times, want 1 (a panic is not retried)", calls.Load())
 	}
+	if !strings.Contains(h.logs.String(), "article_id="+poison.ID) {
+		t.Errorf("the dead letter's log line does not name the article %s:\n%s", poison.ID, h.logs.String())
+	}
 	if got := testutil.ToFloat64(h.metrics.DeadLettered.WithLabelValues(topology.StageClean, stage.ReasonPanic)); got != 1 {
 		t.Errorf("dead-lettered{panic} = %v, want 1", got)
 	}

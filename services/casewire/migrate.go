@@ -20,8 +20,12 @@ func migrateCommand(flags *service.Flags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := warehouse.Open(cmd.Context(), cfg, nil); err != nil {
+			w, err := warehouse.Open(cmd.Context(), cfg, nil)
+			if err != nil {
 				return err
+			}
+			if err := w.Close(); err != nil {
+				return fmt.Errorf("close ClickHouse connection: %w", err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "schema of %s at %s is up to date\n", cfg.ClickHouse.Database, cfg.ClickHouse.Addr)
 			return nil

@@ -97,6 +97,7 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 	if err != nil {
 		return err
 	}
+	defer writer.Close()
 	conn, err := chconn.Open(ctx, cfg.ClickHouse)
 	if err != nil {
 		return err

@@ -27,6 +27,7 @@ func main() {
 			if err != nil {
 				return err
 			}
+			defer w.Close()
 			st, err := stage.BatchFilter(ctx, in, errw, cfg.Load.BatchRows, w.Write)
 			fmt.Fprintf(out, "loaded %d of %d articles into %s\n", st.Out, st.In, cfg.ClickHouse.Database)
 			return err
@@ -36,6 +37,7 @@ func main() {
 			if err != nil {
 				return err
 			}
+			defer w.Close()
 			return warehouse.Run(ctx, rt.Env, w)
 		},
 	})))
