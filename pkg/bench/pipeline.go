@@ -20,6 +20,7 @@ import (
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/natsembed"
 	"github.com/casewire/casewire/pkg/pipeline"
@@ -434,7 +435,7 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 			return res, err
 		}
 	}
-	if dl, err := stage.CountDeadLetters(ctx, s.JS); err == nil {
+	if dl, err := deadletter.Count(ctx, s.JS); err == nil {
 		for _, n := range dl {
 			res.Dead += n
 		}

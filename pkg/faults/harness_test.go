@@ -25,11 +25,11 @@ import (
 	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/servicetest"
-	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/topology"
 )
 
@@ -619,7 +619,7 @@ func (h *harness) verify(o *outcome, started time.Time) {
 		h.t.Errorf("v_facts shows %d facts, the facts table holds %d distinct ones", o.Facts, o.FactsInTable)
 		h.explainHiddenFacts(ctx, conn)
 	}
-	dl, err := stage.CountDeadLetters(ctx, h.js)
+	dl, err := deadletter.Count(ctx, h.js)
 	if err != nil {
 		h.t.Fatal(err)
 	}

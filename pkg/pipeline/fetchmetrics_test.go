@@ -15,6 +15,7 @@ import (
 
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/fetch"
 	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/stage"
@@ -48,7 +49,7 @@ func TestFetchMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	dl := stage.NewDeadLetterCollector(func(ctx context.Context) (map[string]uint64, error) {
-		return stage.CountDeadLetters(ctx, js)
+		return deadletter.Count(ctx, js)
 	}, topology.Stages(), 2*time.Second)
 	if err := reg.Register(dl); err != nil {
 		t.Fatal(err)

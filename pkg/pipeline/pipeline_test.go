@@ -11,10 +11,10 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/casewire/casewire/pkg/article"
+	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/fetch"
 	"github.com/casewire/casewire/pkg/pipeline/pipelinetest"
-	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/topology"
 	"github.com/casewire/casewire/pkg/warehouse"
 )
@@ -167,7 +167,7 @@ func replayAll(t *testing.T, s *stack) {
 
 func mustDeadLetters(t *testing.T, s *stack) map[string]uint64 {
 	t.Helper()
-	dl, err := stage.CountDeadLetters(context.Background(), s.js)
+	dl, err := deadletter.Count(context.Background(), s.js)
 	if err != nil {
 		t.Fatal(err)
 	}

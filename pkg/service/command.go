@@ -19,6 +19,7 @@ import (
 
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/topology"
 )
@@ -179,7 +180,7 @@ func StartRuntime(ctx context.Context, cfg config.Config, name string, log *slog
 		m.InitStages(h.Stage)
 	}
 	if err := reg.Register(stage.NewDeadLetterCollector(func(ctx context.Context) (map[string]uint64, error) {
-		return stage.CountDeadLetters(ctx, js)
+		return deadletter.Count(ctx, js)
 	}, topology.Stages(), lagScrapeTimeout)); err != nil {
 		cleanup()
 		return nil, nil, fmt.Errorf("register dead-letter metrics: %w", err)

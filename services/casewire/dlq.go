@@ -184,7 +184,7 @@ func printList(w io.Writer, ls []deadletter.Letter, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEQ\tSTAGE\tREASON\tAGE\tERROR\tSUBJECT")
 	for _, l := range ls {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", l.Seq, l.Stage, l.Reason, age(l.Age(now)), deadletter.Excerpt(l.Error, 60), l.Subject)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", l.Seq, l.Stage, l.Reason, age(l.Age(now)), deadletter.Excerpt(l.Error, 60), l.Origin())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -199,7 +199,13 @@ func printList(w io.Writer, ls []deadletter.Letter, now time.Time) error {
 }
 
 func printLetter(w io.Writer, l deadletter.Letter, now time.Time) {
-	fmt.Fprintf(w, "seq:        %d\nstage:      %s\nreason:     %s\nage:        %s\nsubject:    %s\n", l.Seq, l.Stage, l.Reason, age(l.Age(now)), l.Subject)
+	fmt.Fprintf(w, "seq:        %d\nstage:      %s\nreason:     %s\nage:        %s\n", l.Seq, l.Stage, l.Reason, age(l.Age(now)))
+	if l.Subject != "" {
+		fmt.Fprintf(w, "subject:    %s\n", l.Subject)
+	}
+	if l.URI != "" {
+		fmt.Fprintf(w, "uri:        %s\n", l.URI)
+	}
 	fmt.Fprintf(w, "error:      %s\n", l.Error)
 	if err := l.Replayable(); err != nil {
 		fmt.Fprintf(w, "replay:     %v\n", err)

@@ -19,6 +19,7 @@ import (
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/fetch"
 	"github.com/casewire/casewire/pkg/overview"
@@ -175,7 +176,7 @@ func report(ctx context.Context, out io.Writer, st fetch.Stats, took time.Durati
 	fmt.Fprintf(out, "\ncasewire: pipeline caught up in %s\n", took.Round(100*time.Millisecond))
 	fmt.Fprintf(out, "  read %d files (%.1f KB): %d raw articles, %d new, %d rejected\n",
 		st.Files, float64(st.Bytes)/1024, st.Articles, st.Published, st.Rejected)
-	if dl, err := stage.CountDeadLetters(ctx, env.JS); err == nil {
+	if dl, err := deadletter.Count(ctx, env.JS); err == nil {
 		var total uint64
 		var per []string
 		for stage, n := range dl {
