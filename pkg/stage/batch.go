@@ -158,8 +158,8 @@ func (w *BatchWorker[In]) log() *slog.Logger {
 	return w.Log
 }
 
-func (w *BatchWorker[In]) rules() rules {
-	return rules{log: w.log(), metrics: w.Metrics, stage: w.Stage, js: w.JS, maxDeliver: w.MaxDeliver, backoff: w.Backoff}
+func (w *BatchWorker[In]) failures() failures {
+	return failures{log: w.log(), metrics: w.Metrics, stage: w.Stage, js: w.JS, maxDeliver: w.MaxDeliver, backoff: w.Backoff}
 }
 
 // collect fills one batch. It returns when the batch is full, or due
@@ -225,7 +225,7 @@ func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesCont
 		}
 		var in In
 		if err := article.Decode(msg.Data(), &in); err != nil {
-			w.rules().giveUp(context.WithoutCancel(ctx), msg, decodeReason(err), fmt.Errorf("decode: %w", err))
+			w.failures().giveUp(context.WithoutCancel(ctx), msg, decodeReason(err), fmt.Errorf("decode: %w", err))
 			continue
 		}
 		if deadline.IsZero() {
@@ -246,7 +246,7 @@ func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesCont
 // or dead-letters every message.
 func (w *BatchWorker[In]) flush(ctx, work context.Context, b pending[In]) {
 	start := time.Now()
-	r := w.rules()
+	r := w.failures()
 	if w.Metrics != nil {
 		w.Metrics.BatchRows.WithLabelValues(w.Stage).Observe(float64(len(b.msgs)))
 	}

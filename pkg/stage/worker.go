@@ -250,7 +250,7 @@ func (w *Worker[In, Out]) fail(ctx context.Context, msg jetstream.Msg, err error
 		return
 	}
 	w.failingSince.CompareAndSwap(0, time.Now().UnixNano())
-	w.rules().retry(ctx, msg, err)
+	w.failures().retry(ctx, msg, err)
 }
 
 // recovered logs, once, that messages are acked again after transient failures.
@@ -262,9 +262,9 @@ func (w *Worker[In, Out]) recovered() {
 }
 
 func (w *Worker[In, Out]) giveUp(ctx context.Context, msg jetstream.Msg, reason string, err error) {
-	w.rules().giveUp(ctx, msg, reason, err)
+	w.failures().giveUp(ctx, msg, reason, err)
 }
 
-func (w *Worker[In, Out]) rules() rules {
-	return rules{log: w.log(), metrics: w.Metrics, stage: w.Stage, js: w.JS, maxDeliver: w.MaxDeliver, backoff: w.Backoff}
+func (w *Worker[In, Out]) failures() failures {
+	return failures{log: w.log(), metrics: w.Metrics, stage: w.Stage, js: w.JS, maxDeliver: w.MaxDeliver, backoff: w.Backoff}
 }

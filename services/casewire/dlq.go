@@ -17,11 +17,11 @@ import (
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/deadletter"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/status"
 )
 
-func dlqCommand(flags *service.Flags) *cobra.Command {
+func dlqCommand(flags *process.Flags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dlq",
 		Short: "List, show, replay and delete dead letters",
@@ -133,16 +133,16 @@ func dlqCommand(flags *service.Flags) *cobra.Command {
 }
 
 // withStore connects to NATS as configured and opens the dead-letter stream.
-func withStore(cmd *cobra.Command, flags *service.Flags, f func(context.Context, *deadletter.Store) error) error {
+func withStore(cmd *cobra.Command, flags *process.Flags, f func(context.Context, *deadletter.Store) error) error {
 	cfg, err := flags.Load(config.Default())
 	if err != nil {
 		return err
 	}
-	log, err := service.NewLogger(cfg.Log, os.Stderr)
+	log, err := process.NewLogger(cfg.Log, os.Stderr)
 	if err != nil {
 		return err
 	}
-	ctx, stop := service.SignalContext(cmd.Context())
+	ctx, stop := process.SignalContext(cmd.Context())
 	defer stop()
 	// A bounded wait: an operator's command must not hang on a wrong URL
 	// (connecting gives up within seconds; this bounds the work after).

@@ -6,11 +6,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/warehouse"
 )
 
-func migrateCommand(flags *service.Flags) *cobra.Command {
+func migrateCommand(flags *process.Flags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "migrate",
 		Short: "Create or upgrade the ClickHouse schema and load the divisions table (load does this at start too)",

@@ -22,14 +22,14 @@ import (
 	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/fetch"
-	"github.com/casewire/casewire/pkg/overview"
 	"github.com/casewire/casewire/pkg/pipeline"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/warehouse"
+	"github.com/casewire/casewire/services/casewire/internal/overview"
 )
 
-func runCommand(flags *service.Flags) *cobra.Command {
+func runCommand(flags *process.Flags) *cobra.Command {
 	var once bool
 	var source string
 	cmd := &cobra.Command{
@@ -55,7 +55,7 @@ func runCommand(flags *service.Flags) *cobra.Command {
 			if len(cfg.Fetch.Sources) == 0 {
 				return errors.New("nothing to read: give paths or configure fetch.sources")
 			}
-			ctx, stop := service.SignalContext(cmd.Context())
+			ctx, stop := process.SignalContext(cmd.Context())
 			defer stop()
 			return runAll(ctx, cfg, once, cmd.OutOrStdout())
 		},
@@ -67,11 +67,11 @@ func runCommand(flags *service.Flags) *cobra.Command {
 
 func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) error {
 	start := time.Now()
-	log, err := service.NewLogger(cfg.Log, os.Stderr)
+	log, err := process.NewLogger(cfg.Log, os.Stderr)
 	if err != nil {
 		return err
 	}
-	rt, cleanup, err := service.StartRuntime(ctx, cfg, "run", log)
+	rt, cleanup, err := process.StartRuntime(ctx, cfg, "run", log)
 	if err != nil {
 		return err
 	}
@@ -150,14 +150,14 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 
 // serveHTTP serves metrics and health on addr ("" none) and returns the
 // address bound once it listens; a port taken is logged, not fatal.
-func serveHTTP(ctx context.Context, addr string, rt *service.Runtime, log *slog.Logger) string {
+func serveHTTP(ctx context.Context, addr string, rt *process.Runtime, log *slog.Logger) string {
 	if addr == "" {
 		return ""
 	}
 	bound := make(chan string, 1)
 	failed := make(chan error, 1)
 	go func() {
-		if err := service.Serve(ctx, addr, rt.HTTPHandler(), log, func(a string) { bound <- a }); err != nil {
+		if err := process.Serve(ctx, addr, rt.HTTPHandler(), log, func(a string) { bound <- a }); err != nil {
 			log.Error("metrics server", "err", err, "setting", "http.addr")
 			failed <- err
 		}

@@ -13,11 +13,11 @@ import (
 	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/status"
 )
 
-func statusCommand(flags *service.Flags) *cobra.Command {
+func statusCommand(flags *process.Flags) *cobra.Command {
 	var sample, timeout time.Duration
 	var asJSON, noClickHouse bool
 	cmd := &cobra.Command{
@@ -35,11 +35,11 @@ func statusCommand(flags *service.Flags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx, stop := service.SignalContext(cmd.Context())
+			ctx, stop := process.SignalContext(cmd.Context())
 			defer stop()
 			ctx, cancel := context.WithTimeout(ctx, timeout+sample)
 			defer cancel()
-			log, err := service.NewLogger(cfg.Log, os.Stderr)
+			log, err := process.NewLogger(cfg.Log, os.Stderr)
 			if err != nil {
 				return err
 			}

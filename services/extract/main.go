@@ -9,12 +9,12 @@ import (
 
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/extract"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/stage"
 )
 
 func main() {
-	os.Exit(service.Main(service.WorkerCommand(service.WorkerSpec{
+	os.Exit(process.Main(process.WorkerCommand(process.WorkerSpec{
 		Name:  "extract",
 		Short: "Extract facts from casewire.v1.clean into casewire.v1.extracted",
 		Stdio: func(ctx context.Context, cfg config.Config, _ []string, in io.Reader, out, errw io.Writer) error {
@@ -25,7 +25,7 @@ func main() {
 			_, err = stage.Filter(ctx, in, out, errw, extract.Handler(x))
 			return err
 		},
-		Run: func(ctx context.Context, rt *service.Runtime, _ []string) error {
+		Run: func(ctx context.Context, rt *process.Runtime, _ []string) error {
 			setMemoryLimit(rt.Config.Extract.MemoryLimitMiB)
 			x, _, err := extract.FromConfig(rt.Config.Extract)
 			if err != nil {

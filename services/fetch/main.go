@@ -14,14 +14,14 @@ import (
 	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/fetch"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/stage"
 )
 
 func main() {
 	var once bool
 	var source string
-	cmd := service.WorkerCommand(service.WorkerSpec{
+	cmd := process.WorkerCommand(process.WorkerSpec{
 		Name:  "fetch",
 		Short: "Fetch feeds, web pages, files, folders and dumps into casewire.v1.raw",
 		Long: "fetch reads every source of fetch.sources in the configuration (RSS/Atom feeds, web and\n" +
@@ -33,7 +33,7 @@ func main() {
 		Stdio: func(ctx context.Context, cfg config.Config, args []string, in io.Reader, out, errw io.Writer) error {
 			return stdio(cfg, fetch.Source{Name: source}, args, in, out, errw)
 		},
-		Run: func(ctx context.Context, rt *service.Runtime, args []string) error {
+		Run: func(ctx context.Context, rt *process.Runtime, args []string) error {
 			if len(args) > 0 {
 				rt.Config.Fetch.Sources = append(rt.Config.Fetch.Sources, config.Source{Name: source, Paths: args})
 			}
@@ -42,7 +42,7 @@ func main() {
 	})
 	cmd.Flags().BoolVar(&once, "once", false, "scan the sources once and exit instead of watching")
 	cmd.Flags().StringVar(&source, "source", "local", "source name for paths given as arguments (part of every article id)")
-	os.Exit(service.Main(cmd))
+	os.Exit(process.Main(cmd))
 }
 
 // stdio writes the raw articles of the paths as JSON Lines; "-" reads
@@ -69,7 +69,7 @@ func stdio(cfg config.Config, src fetch.Source, paths []string, in io.Reader, ou
 	return nil
 }
 
-func run(ctx context.Context, rt *service.Runtime, once bool) error {
+func run(ctx context.Context, rt *process.Runtime, once bool) error {
 	rs, err := fetch.Runners(ctx, rt.Env)
 	if err != nil {
 		return err

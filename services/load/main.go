@@ -9,17 +9,17 @@ import (
 
 	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/warehouse"
 )
 
 func main() {
-	os.Exit(service.Main(service.WorkerCommand(service.WorkerSpec{
+	os.Exit(process.Main(process.WorkerCommand(process.WorkerSpec{
 		Name:  "load",
 		Short: "Load casewire.v1.extracted into ClickHouse (schema applied at start)",
 		// Ready only while ClickHouse answers too: without it load can only pile up retries.
-		Checks: func(ctx context.Context, cfg config.Config) (map[string]service.Check, func(), error) {
+		Checks: func(ctx context.Context, cfg config.Config) (map[string]process.Check, func(), error) {
 			return chconn.Readiness(ctx, cfg.ClickHouse)
 		},
 		Stdio: func(ctx context.Context, cfg config.Config, _ []string, in io.Reader, out, errw io.Writer) error {
@@ -32,7 +32,7 @@ func main() {
 			fmt.Fprintf(out, "loaded %d of %d articles into %s\n", st.Out, st.In, cfg.ClickHouse.Database)
 			return err
 		},
-		Run: func(ctx context.Context, rt *service.Runtime, _ []string) error {
+		Run: func(ctx context.Context, rt *process.Runtime, _ []string) error {
 			w, err := warehouse.Open(ctx, rt.Config, rt.Log)
 			if err != nil {
 				return err

@@ -17,9 +17,9 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
-	"github.com/casewire/casewire/pkg/benchcorpus"
 	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/services/casewire/internal/benchcorpus"
 )
 
 // Config sizes a benchmark run.

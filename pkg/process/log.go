@@ -1,7 +1,8 @@
-// Package service is what every casewire binary needs around its stage:
-// logging, connections to NATS and ClickHouse from the configuration, and the
-// metrics and health endpoint.
-package service
+// Package process is what every casewire binary needs around its stage: the
+// command line and configuration, logging, the NATS connection and JetStream
+// topology, metrics, the health endpoint and the exit status. It knows no
+// stage: each binary passes its own (see services/).
+package process
 
 import (
 	"fmt"

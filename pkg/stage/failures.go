@@ -11,8 +11,9 @@ import (
 	"github.com/casewire/casewire/pkg/article"
 )
 
-// rules applies the retry and dead-letter rules shared by Worker and BatchWorker.
-type rules struct {
+// failures applies the retry and dead-letter policy shared by Worker and
+// BatchWorker to a message that failed.
+type failures struct {
 	log        *slog.Logger
 	metrics    *Metrics
 	stage      string
@@ -24,7 +25,7 @@ type rules struct {
 // retry naks a message after a transient failure with a delay growing with its
 // delivery count, or dead-letters it on its last allowed delivery: the server
 // would otherwise stop delivering it and it would be lost to the pipeline.
-func (r rules) retry(ctx context.Context, msg jetstream.Msg, err error) {
+func (r failures) retry(ctx context.Context, msg jetstream.Msg, err error) {
 	var delivered uint64 = 1
 	if md, mdErr := msg.Metadata(); mdErr == nil {
 		delivered = md.NumDelivered
@@ -45,7 +46,7 @@ func (r rules) retry(ctx context.Context, msg jetstream.Msg, err error) {
 
 // giveUp dead-letters msg and terminates it; if the dead letter cannot be
 // stored, msg is nakked so that it is not lost.
-func (r rules) giveUp(ctx context.Context, msg jetstream.Msg, reason string, err error) {
+func (r failures) giveUp(ctx context.Context, msg jetstream.Msg, reason string, err error) {
 	if dlErr := deadLetter(ctx, r.js, r.stage, msg, reason, err); dlErr != nil {
 		r.log.Error("dead letter failed, will retry", "stage", r.stage, "err", errors.Join(err, dlErr), msgAttrs(msg))
 		if nerr := msg.NakWithDelay(r.backoff.Delay(1)); nerr != nil {
