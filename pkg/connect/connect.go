@@ -26,14 +26,6 @@ import (
 // EmbeddedURL is the nats.url value that starts an in-process server.
 const EmbeddedURL = "embedded"
 
-// TopologyConfig maps the streams settings to the topology package.
-func TopologyConfig(c config.Streams) topology.Config {
-	return topology.Config{
-		Replicas: c.Replicas, MaxAge: c.MaxAge, DeadLetterAge: c.DeadLetterAge, Duplicates: c.Duplicates,
-		AckWait: c.AckWait, MaxDeliver: c.MaxDeliver, MaxAckPending: c.MaxAckPending,
-	}
-}
-
 // StartEmbedded starts the in-process JetStream server for a single-node run
 // on nats.listen and returns its client URL.
 func StartEmbedded(c config.NATS, log *slog.Logger) (*server.Server, string, error) {
@@ -89,7 +81,7 @@ func NATS(ctx context.Context, c config.NATS, url string, name string, streams c
 		return nil, nil, err
 	}
 	err = waitJetStream(ctx, nc, log, "lay out JetStream topology", func() error {
-		return topology.Ensure(ctx, js, TopologyConfig(streams))
+		return topology.Ensure(ctx, js, topology.FromSettings(streams))
 	})
 	if err != nil {
 		nc.Close()

@@ -17,7 +17,6 @@ import (
 
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/servicetest"
 	"github.com/casewire/casewire/pkg/stage"
@@ -32,7 +31,7 @@ func TestDLQCommand(t *testing.T) {
 	_, js := natstest.Connect(t, srv.URL)
 	ctx := natstest.Context(t)
 	cfg := config.Default()
-	if err := topology.Ensure(ctx, js, connect.TopologyConfig(cfg.Streams)); err != nil {
+	if err := topology.Ensure(ctx, js, topology.FromSettings(cfg.Streams)); err != nil {
 		t.Fatal(err)
 	}
 	sctx, cancel := context.WithCancel(ctx)

@@ -24,7 +24,6 @@ import (
 	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/natstest"
@@ -184,7 +183,7 @@ func newHarness(t *testing.T, chAddr, db string, overrides map[string]string) *h
 	h.cfg = cfg
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := topology.Ensure(ctx, js, connect.TopologyConfig(cfg.Streams)); err != nil {
+	if err := topology.Ensure(ctx, js, topology.FromSettings(cfg.Streams)); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(h.stopAll)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"regexp"
 	"sync"
 
 	"github.com/casewire/casewire/pkg/config"
@@ -23,11 +22,9 @@ func Runners(ctx context.Context, env stage.Env) ([]*Runner, error) {
 	progress := NewProgress(os.Stderr, env.Log)
 	var rs []*Runner
 	for i, s := range fc.Sources {
-		var pattern *regexp.Regexp
-		if s.LinkPattern != "" {
-			if pattern, err = regexp.Compile(s.LinkPattern); err != nil {
-				return nil, fmt.Errorf("sources[%d].link_pattern: %w", i, err)
-			}
+		pattern, err := s.LinkRegexp()
+		if err != nil {
+			return nil, fmt.Errorf("fetch.sources[%d].link_pattern: %w", i, err)
 		}
 		if len(s.Feeds)+len(s.Pages) > 0 && web == nil {
 			web = NewWeb(WebOptionsOf(fc), env.Log)
@@ -56,7 +53,7 @@ func Runners(ctx context.Context, env stage.Env) ([]*Runner, error) {
 		})
 	}
 	if len(rs) == 0 {
-		return nil, fmt.Errorf("sources: no source configured")
+		return nil, fmt.Errorf("fetch.sources: no source configured")
 	}
 	return rs, nil
 }

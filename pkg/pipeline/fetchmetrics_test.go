@@ -14,7 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/fetch"
 	"github.com/casewire/casewire/pkg/natstest"
@@ -31,7 +30,7 @@ func TestFetchMetrics(t *testing.T) {
 	_, js := natstest.Connect(t, srv.URL)
 	ctx := natstest.Context(t)
 	cfg := config.Default()
-	if err := topology.Ensure(ctx, js, connect.TopologyConfig(cfg.Streams)); err != nil {
+	if err := topology.Ensure(ctx, js, topology.FromSettings(cfg.Streams)); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()

@@ -42,6 +42,11 @@ func (f *Flags) Load(base config.Config) (config.Config, error) {
 	return config.ReadFrom(base, f.ConfigFile, os.LookupEnv, f.Sets)
 }
 
+// LoadFor is Load validating only the given sections.
+func (f *Flags) LoadFor(sections []config.Section, base config.Config) (config.Config, error) {
+	return config.ReadFor(sections, base, f.ConfigFile, os.LookupEnv, f.Sets)
+}
+
 // Runtime is what a running worker gets: configuration, logger, metrics, and
 // its JetStream connection.
 type Runtime struct {
@@ -73,6 +78,10 @@ type WorkerSpec struct {
 	Run func(ctx context.Context, rt *Runtime, args []string) error
 	// Args validates positional arguments (default: none allowed).
 	Args cobra.PositionalArgs
+	// Uses are the configuration sections of the stage beyond those of
+	// every worker (config.WorkerSections): only these are validated, so a
+	// mistake in another stage's section does not stop this one.
+	Uses []config.Section
 	// Checks adds readiness checks beyond NATS (load: ClickHouse); the
 	// returned function releases what they hold. Optional.
 	Checks func(ctx context.Context, cfg config.Config) (map[string]Check, func(), error)
@@ -90,7 +99,7 @@ func WorkerCommand(spec WorkerSpec) *cobra.Command {
 		SilenceErrors: true,
 		Args:          spec.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := flags.Load(config.Default())
+			cfg, err := flags.LoadFor(config.WorkerSections(spec.Uses...), config.Default())
 			if err != nil {
 				return err
 			}
@@ -140,7 +149,7 @@ func WorkerCommand(spec WorkerSpec) *cobra.Command {
 		cmd.Flags().BoolVar(&stdio, "stdio", false, "run as a Unix filter: JSON Lines in on stdin, out on stdout, errors on stderr; no NATS")
 	}
 	flags.Bind(cmd)
-	cmd.AddCommand(healthcheckCommand(spec.Name, &flags))
+	cmd.AddCommand(healthcheckCommand(spec.Name, config.WorkerSections(spec.Uses...), &flags))
 	return cmd
 }
 

@@ -17,7 +17,7 @@ import (
 // healthcheckCommand probes the running worker's own endpoint. Distroless
 // and scratch images have no curl or wget, so a container healthcheck runs
 // the binary itself; it reads the same configuration and so knows http.addr.
-func healthcheckCommand(name string, flags *Flags) *cobra.Command {
+func healthcheckCommand(name string, sections []config.Section, flags *Flags) *cobra.Command {
 	var path string
 	var timeout time.Duration
 	cmd := &cobra.Command{
@@ -25,7 +25,7 @@ func healthcheckCommand(name string, flags *Flags) *cobra.Command {
 		Short: "Exit 0 if this service's /readyz (or --path) answers 200 on http.addr; for container healthchecks",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := flags.Load(config.Default())
+			cfg, err := flags.LoadFor(sections, config.Default())
 			if err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/casewire/casewire/pkg/article"
+	"github.com/casewire/casewire/pkg/config"
 )
 
 // BatchHandler writes a batch of decoded messages to a sink. err non-nil is a
@@ -27,12 +28,12 @@ type BatchPolicy struct {
 	MaxWait  time.Duration
 }
 
-// DefaultBatchPolicy follows ClickHouse's advice of large, infrequent inserts:
-// under load a batch fills to MaxRows long before MaxWait, while a quiet feed
-// is flushed after half a second so that an article is visible within about
-// a second of being fetched.
-func DefaultBatchPolicy() BatchPolicy {
-	return BatchPolicy{MaxRows: 1000, MaxBytes: 16 << 20, MaxWait: 500 * time.Millisecond}
+// DefaultBatchPolicy is the load settings' default (config.Default).
+func DefaultBatchPolicy() BatchPolicy { return BatchPolicyOf(config.Default().Load) }
+
+// BatchPolicyOf maps the load settings onto a policy.
+func BatchPolicyOf(l config.Load) BatchPolicy {
+	return BatchPolicy{MaxRows: l.BatchRows, MaxBytes: l.BatchBytes, MaxWait: l.BatchWait}
 }
 
 // BatchWorker runs a BatchHandler against a durable consumer. A handler that
@@ -132,7 +133,7 @@ func keepAlive(msgs []jetstream.Msg) {
 
 func (w *BatchWorker[In]) ackWait() time.Duration {
 	if w.AckWait <= 0 {
-		return 30 * time.Second
+		return config.Default().Streams.AckWait
 	}
 	return w.AckWait
 }

@@ -66,10 +66,9 @@ func Run(ctx context.Context, env stage.Env, wr *Writer) error {
 	if err != nil {
 		return err
 	}
-	l := env.Config.Load
 	w := &stage.BatchWorker[article.Extracted]{
 		Stage: topology.StageLoad, JS: env.JS, Consumer: cons, Handle: wr.Write,
-		Policy:  stage.BatchPolicy{MaxRows: l.BatchRows, MaxBytes: l.BatchBytes, MaxWait: l.BatchWait},
+		Policy:  stage.BatchPolicyOf(env.Config.Load),
 		AckWait: env.Config.Streams.AckWait, MaxDeliver: env.Config.Streams.MaxDeliver,
 		Backoff: stage.SinkBackoff(), Log: env.Log, Metrics: env.Metrics,
 	}

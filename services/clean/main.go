@@ -17,6 +17,7 @@ import (
 func main() {
 	os.Exit(process.Main(process.WorkerCommand(process.WorkerSpec{
 		Name:  "clean",
+		Uses:  []config.Section{config.SectionClean},
 		Short: "Clean raw articles from casewire.v1.raw into casewire.v1.clean",
 		Stdio: func(ctx context.Context, _ config.Config, _ []string, in io.Reader, out, errw io.Writer) error {
 			_, err := stage.Filter(ctx, in, out, errw, clean.Handler(clean.New(clean.Options{})))

@@ -16,6 +16,7 @@ import (
 func main() {
 	os.Exit(process.Main(process.WorkerCommand(process.WorkerSpec{
 		Name:  "extract",
+		Uses:  []config.Section{config.SectionExtract},
 		Short: "Extract facts from casewire.v1.clean into casewire.v1.extracted",
 		Stdio: func(ctx context.Context, cfg config.Config, _ []string, in io.Reader, out, errw io.Writer) error {
 			x, _, err := extract.FromConfig(cfg.Extract)

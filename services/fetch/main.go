@@ -23,6 +23,7 @@ func main() {
 	var source string
 	cmd := process.WorkerCommand(process.WorkerSpec{
 		Name:  "fetch",
+		Uses:  []config.Section{config.SectionFetch},
 		Short: "Fetch feeds, web pages, files, folders and dumps into casewire.v1.raw",
 		Long: "fetch reads every source of fetch.sources in the configuration (RSS/Atom feeds, web and\n" +
 			"listing pages, files, folders, Sogou and JSON Lines dumps) and the paths given as\n" +

@@ -17,6 +17,7 @@ import (
 func main() {
 	os.Exit(process.Main(process.WorkerCommand(process.WorkerSpec{
 		Name:  "load",
+		Uses:  []config.Section{config.SectionClickHouse, config.SectionLoad},
 		Short: "Load casewire.v1.extracted into ClickHouse (schema applied at start)",
 		// Ready only while ClickHouse answers too: without it load can only pile up retries.
 		Checks: func(ctx context.Context, cfg config.Config) (map[string]process.Check, func(), error) {

@@ -19,7 +19,6 @@ import (
 
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/natsembed"
@@ -65,7 +64,7 @@ func StartStack(ctx context.Context, admin driver.Conn, ch config.ClickHouse, db
 		s.Close(ctx)
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	if err := topology.Ensure(ctx, s.JS, connect.TopologyConfig(config.Default().Streams)); err != nil {
+	if err := topology.Ensure(ctx, s.JS, topology.FromSettings(config.Default().Streams)); err != nil {
 		s.Close(ctx)
 		return nil, fmt.Errorf("topology: %w", err)
 	}
