@@ -27,15 +27,5 @@ func Handler(c *Cleaner) stage.Handler[article.Raw, article.Clean] {
 
 // Run consumes raw articles until ctx ends.
 func Run(ctx context.Context, env stage.Env, c *Cleaner) error {
-	cons, err := topology.Consumer(ctx, env.JS, topology.StageClean)
-	if err != nil {
-		return err
-	}
-	w := &stage.Worker[article.Raw, article.Clean]{
-		Stage: topology.StageClean, JS: env.JS, Consumer: cons, Output: topology.SubjectClean,
-		Handle: Handler(c), Concurrency: env.Config.Clean.Concurrency,
-		MaxDeliver: env.Config.Streams.MaxDeliver, Backoff: stage.DefaultBackoff(),
-		Log: env.Log, Metrics: env.Metrics,
-	}
-	return w.Run(ctx)
+	return stage.Run(ctx, env, topology.StageClean, env.Config.Clean.Concurrency, Handler(c))
 }

@@ -46,15 +46,6 @@ func FromConfig(c config.Extract) (*Extractor, *gazetteer.Gazetteer, error) {
 
 // Run consumes clean articles until ctx ends.
 func Run(ctx context.Context, env stage.Env, x *Extractor) error {
-	cons, err := topology.Consumer(ctx, env.JS, topology.StageExtract)
-	if err != nil {
-		return err
-	}
-	w := &stage.Worker[article.Clean, article.Extracted]{
-		Stage: topology.StageExtract, JS: env.JS, Consumer: cons, Output: topology.SubjectExtracted,
-		Handle: Handler(x, func(n int) { env.Metrics.ObserveFacts(topology.StageExtract, n) }), Concurrency: env.Config.Extract.Concurrency,
-		MaxDeliver: env.Config.Streams.MaxDeliver, Backoff: stage.DefaultBackoff(),
-		Log: env.Log, Metrics: env.Metrics,
-	}
-	return w.Run(ctx)
+	observe := func(n int) { env.Metrics.ObserveFacts(topology.StageExtract, n) }
+	return stage.Run(ctx, env, topology.StageExtract, env.Config.Extract.Concurrency, Handler(x, observe))
 }
