@@ -193,6 +193,8 @@ func Default() Config {
 		ClickHouse: ClickHouse{Addr: "127.0.0.1:19000", Database: "casewire", User: "default", DialTimeout: 5 * time.Second},
 		Streams: Streams{
 			Replicas: 1, MaxAge: 7 * 24 * time.Hour, DeadLetterAge: 30 * 24 * time.Hour,
+			// Long enough to cover a worker's restart and retries; a redelivery
+			// inside it publishes the same ids and is dropped by the server.
 			Duplicates: 20 * time.Minute, AckWait: 30 * time.Second, MaxDeliver: 8, MaxAckPending: 1024,
 		},
 		Fetch: Fetch{
@@ -202,9 +204,13 @@ func Default() Config {
 		},
 		Clean:   Clean{Concurrency: 2},
 		Extract: Extract{Concurrency: 2, MemoryLimitMiB: 270},
-		Load:    Load{BatchRows: 1000, BatchBytes: 16 << 20, BatchWait: 500 * time.Millisecond},
-		HTTP:    HTTP{Addr: HTTPAuto},
-		Log:     Log{Format: "auto", Level: "info"},
+		// Large, infrequent inserts, as ClickHouse advises: under load a batch
+		// fills to batch_rows long before batch_wait, while a quiet feed is
+		// flushed after half a second, so an article is visible within about
+		// a second of being fetched.
+		Load: Load{BatchRows: 1000, BatchBytes: 16 << 20, BatchWait: 500 * time.Millisecond},
+		HTTP: HTTP{Addr: HTTPAuto},
+		Log:  Log{Format: "auto", Level: "info"},
 	}
 }
 
@@ -218,6 +224,18 @@ func Read(path string, lookup func(string) (string, bool), sets []string) (Confi
 // ReadFrom is Read starting from base instead of Default: a command with
 // other defaults (casewire run embeds NATS) passes its own.
 func ReadFrom(base Config, path string, lookup func(string) (string, bool), sets []string) (Config, error) {
+	return ReadFor(nil, base, path, lookup, sets)
+}
+
+// ReadFor is ReadFrom validating only the given sections (nil: all), so a
+// binary is not stopped by a mistake in a section it never reads: a bad
+// fetch.sources must not stop load.
+func ReadFor(sections []Section, base Config, path string, lookup func(string) (string, bool), sets []string) (Config, error) {
+	c, err := readFrom(sections, base, path, lookup, sets)
+	return c, Invalid(err)
+}
+
+func readFrom(sections []Section, base Config, path string, lookup func(string) (string, bool), sets []string) (Config, error) {
 	c := base
 	if path != "" {
 		data, err := os.ReadFile(path)
@@ -248,7 +266,7 @@ func ReadFrom(base Config, path string, lookup func(string) (string, bool), sets
 	if err := c.resolveSecrets(); err != nil {
 		return c, err
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.ValidateFor(sections...); err != nil {
 		return c, err
 	}
 	return c, nil
@@ -274,70 +292,126 @@ func (c *Config) resolveSecrets() error {
 	)
 }
 
+// Section is a top-level part of the configuration, named by its YAML key.
+type Section string
+
+// The sections. A binary uses Runtime plus its stage's own.
+const (
+	SectionNATS       Section = "nats"
+	SectionClickHouse Section = "clickhouse"
+	SectionStreams    Section = "streams"
+	SectionFetch      Section = "fetch"
+	SectionClean      Section = "clean"
+	SectionExtract    Section = "extract"
+	SectionLoad       Section = "load"
+	SectionHTTP       Section = "http"
+	SectionLog        Section = "log"
+)
+
+// WorkerSections are the sections every worker uses (its connection, the
+// topology it lays out, its endpoint and its logs), then its stage's own.
+func WorkerSections(own ...Section) []Section {
+	return append([]Section{SectionNATS, SectionStreams, SectionHTTP, SectionLog}, own...)
+}
+
 // Validate checks every field and names the ones that are wrong.
-func (c Config) Validate() error {
+func (c Config) Validate() error { return c.ValidateFor() }
+
+// ValidateFor checks the fields of the given sections (none: every section)
+// and names the ones that are wrong.
+func (c Config) ValidateFor(sections ...Section) error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("config %s: "+format, append([]any{field}, args...)...))
 	}
-	if c.NATS.URL == "" {
-		bad("nats.url", "must be set")
+	checks := map[Section]func(){
+		SectionNATS: func() {
+			if c.NATS.URL == "" {
+				bad("nats.url", "must be set")
+			}
+			if c.NATS.Token != "" && c.NATS.User != "" {
+				bad("nats.token", "use either a token or a user, not both")
+			}
+			if c.NATS.TLS.CertFile != "" && c.NATS.TLS.KeyFile == "" {
+				bad("nats.tls.key_file", "needed with cert_file")
+			}
+		},
+		SectionClickHouse: func() {
+			if c.ClickHouse.Addr == "" {
+				bad("clickhouse.addr", "must be set")
+			}
+			if c.ClickHouse.Database == "" || strings.ContainsAny(c.ClickHouse.Database, "`\"' ;.") {
+				bad("clickhouse.database", "must be a plain identifier, got %q", c.ClickHouse.Database)
+			}
+		},
+		SectionStreams: func() {
+			if c.Streams.Replicas < 1 || c.Streams.Replicas > 5 {
+				bad("streams.replicas", "must be 1 to 5, got %d", c.Streams.Replicas)
+			}
+			if c.Streams.MaxDeliver < 2 {
+				bad("streams.max_deliver", "must be at least 2, got %d", c.Streams.MaxDeliver)
+			}
+			if c.Streams.AckWait < time.Second {
+				bad("streams.ack_wait", "must be at least 1s, got %s", c.Streams.AckWait)
+			}
+			if c.Streams.MaxAckPending < 1 {
+				bad("streams.max_ack_pending", "must be positive")
+			}
+		},
+		SectionFetch: func() {
+			if c.Fetch.MaxBytes < 1 {
+				bad("fetch.max_bytes", "must be positive")
+			}
+			c.Fetch.validate(bad)
+		},
+		SectionClean: func() {
+			if c.Clean.Concurrency < 1 {
+				bad("clean.concurrency", "must be positive")
+			}
+		},
+		SectionExtract: func() {
+			if c.Extract.Concurrency < 1 {
+				bad("extract.concurrency", "must be positive")
+			}
+			if c.Extract.MemoryLimitMiB < 0 {
+				bad("extract.memory_limit_mib", "must be 0 (none) or positive")
+			}
+		},
+		SectionLoad: func() {
+			if c.Load.BatchRows < 1 {
+				bad("load.batch_rows", "must be positive")
+			}
+			if c.Load.BatchWait <= 0 {
+				bad("load.batch_wait", "must be positive")
+			}
+			if c.Load.BatchWait >= c.Streams.AckWait {
+				bad("load.batch_wait", "must be shorter than streams.ack_wait (%s)", c.Streams.AckWait)
+			}
+		},
+		SectionHTTP: func() {},
+		SectionLog: func() {
+			switch c.Log.Format {
+			case "auto", "text", "json":
+			default:
+				bad("log.format", "must be auto, text or json, got %q", c.Log.Format)
+			}
+			switch c.Log.Level {
+			case "debug", "info", "warn", "error":
+			default:
+				bad("log.level", "must be debug, info, warn or error, got %q", c.Log.Level)
+			}
+		},
 	}
-	if c.NATS.Token != "" && c.NATS.User != "" {
-		bad("nats.token", "use either a token or a user, not both")
+	if len(sections) == 0 {
+		// Every section, in the order Validate has always reported them.
+		sections = []Section{SectionNATS, SectionClickHouse, SectionStreams, SectionClean, SectionExtract, SectionLoad, SectionFetch, SectionHTTP, SectionLog}
 	}
-	if c.NATS.TLS.CertFile != "" && c.NATS.TLS.KeyFile == "" {
-		bad("nats.tls.key_file", "needed with cert_file")
-	}
-	if c.ClickHouse.Addr == "" {
-		bad("clickhouse.addr", "must be set")
-	}
-	if c.ClickHouse.Database == "" || strings.ContainsAny(c.ClickHouse.Database, "`\"' ;.") {
-		bad("clickhouse.database", "must be a plain identifier, got %q", c.ClickHouse.Database)
-	}
-	if c.Streams.Replicas < 1 || c.Streams.Replicas > 5 {
-		bad("streams.replicas", "must be 1 to 5, got %d", c.Streams.Replicas)
-	}
-	if c.Streams.MaxDeliver < 2 {
-		bad("streams.max_deliver", "must be at least 2, got %d", c.Streams.MaxDeliver)
-	}
-	if c.Streams.AckWait < time.Second {
-		bad("streams.ack_wait", "must be at least 1s, got %s", c.Streams.AckWait)
-	}
-	if c.Streams.MaxAckPending < 1 {
-		bad("streams.max_ack_pending", "must be positive")
-	}
-	if c.Clean.Concurrency < 1 {
-		bad("clean.concurrency", "must be positive")
-	}
-	if c.Extract.Concurrency < 1 {
-		bad("extract.concurrency", "must be positive")
-	}
-	if c.Extract.MemoryLimitMiB < 0 {
-		bad("extract.memory_limit_mib", "must be 0 (none) or positive")
-	}
-	if c.Load.BatchRows < 1 {
-		bad("load.batch_rows", "must be positive")
-	}
-	if c.Load.BatchWait <= 0 {
-		bad("load.batch_wait", "must be positive")
-	}
-	if c.Load.BatchWait >= c.Streams.AckWait {
-		bad("load.batch_wait", "must be shorter than streams.ack_wait (%s)", c.Streams.AckWait)
-	}
-	if c.Fetch.MaxBytes < 1 {
-		bad("fetch.max_bytes", "must be positive")
-	}
-	c.Fetch.validate(bad)
-	switch c.Log.Format {
-	case "auto", "text", "json":
-	default:
-		bad("log.format", "must be auto, text or json, got %q", c.Log.Format)
-	}
-	switch c.Log.Level {
-	case "debug", "info", "warn", "error":
-	default:
-		bad("log.level", "must be debug, info, warn or error, got %q", c.Log.Level)
+	for _, s := range sections {
+		check, ok := checks[s]
+		if !ok {
+			return fmt.Errorf("config: no section %q", s)
+		}
+		check()
 	}
 	return errors.Join(errs...)
 }

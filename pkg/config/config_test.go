@@ -193,3 +193,33 @@ func TestHTTPAddr(t *testing.T) {
 		t.Error("metrics are not on by default")
 	}
 }
+
+// TestSectionsValidatedApart: a binary validates only the sections it uses,
+// so a mistake in fetch's sources stops fetch (and casewire run, which runs
+// everything) but not load.
+func TestSectionsValidatedApart(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "casewire.yaml")
+	if err := os.WriteFile(p, []byte("fetch:\n  sources:\n    - name: broken\n      link_pattern: \"(\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	load := config.WorkerSections(config.SectionClickHouse, config.SectionLoad)
+	if _, err := config.ReadFor(load, config.Default(), p, nil, nil); err != nil {
+		t.Errorf("load stopped by fetch's section: %v", err)
+	}
+	for name, sections := range map[string][]config.Section{
+		"fetch": config.WorkerSections(config.SectionFetch),
+		"all":   nil,
+	} {
+		_, err := config.ReadFor(sections, config.Default(), p, nil, nil)
+		if err == nil || !strings.Contains(err.Error(), "fetch.sources[0]") || !config.IsInvalid(err) {
+			t.Errorf("%s: err = %v, want a config error naming fetch.sources[0]", name, err)
+		}
+	}
+	// A section load uses still stops it.
+	if _, err := config.ReadFor(load, config.Default(), "", nil, []string{"load.batch_rows=0"}); err == nil {
+		t.Errorf("load.batch_rows=0 accepted")
+	}
+	if err := config.Default().ValidateFor("nope"); err == nil {
+		t.Errorf("an unknown section validated")
+	}
+}

@@ -55,7 +55,7 @@ func (f Fetch) validate(bad func(field, format string, args ...any)) {
 			}
 		}
 		if s.LinkPattern != "" {
-			if _, err := regexp.Compile(s.LinkPattern); err != nil {
+			if _, err := s.LinkRegexp(); err != nil {
 				bad(field("link_pattern"), "%v", err)
 			}
 			if len(s.Pages) == 0 {
@@ -69,6 +69,14 @@ func (f Fetch) validate(bad func(field, format string, args ...any)) {
 			bad(field("interval"), "must be at least 1s, got %s", s.Interval)
 		}
 	}
+}
+
+// LinkRegexp compiles the source's link_pattern; nil when there is none.
+func (s Source) LinkRegexp() (*regexp.Regexp, error) {
+	if s.LinkPattern == "" {
+		return nil, nil
+	}
+	return regexp.Compile(s.LinkPattern)
 }
 
 // webURL accepts absolute http and https URLs only: fetch never opens file:,

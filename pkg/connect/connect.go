@@ -1,24 +1,19 @@
-// Package connect opens casewire's connections from the configuration: NATS
-// (or an embedded JetStream server) and ClickHouse, with authentication and TLS.
+// Package connect opens casewire's NATS connections from the configuration
+// (or starts an embedded JetStream server), with authentication and TLS.
+// ClickHouse connections are chconn's, so that a stage without ClickHouse
+// does not link its driver.
 package connect
 
 import (
-	"cmp"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -30,14 +25,6 @@ import (
 
 // EmbeddedURL is the nats.url value that starts an in-process server.
 const EmbeddedURL = "embedded"
-
-// TopologyConfig maps the streams settings to the topology package.
-func TopologyConfig(c config.Streams) topology.Config {
-	return topology.Config{
-		Replicas: c.Replicas, MaxAge: c.MaxAge, DeadLetterAge: c.DeadLetterAge, Duplicates: c.Duplicates,
-		AckWait: c.AckWait, MaxDeliver: c.MaxDeliver, MaxAckPending: c.MaxAckPending,
-	}
-}
 
 // StartEmbedded starts the in-process JetStream server for a single-node run
 // on nats.listen and returns its client URL.
@@ -66,11 +53,11 @@ func StartEmbedded(c config.NATS, log *slog.Logger) (*server.Server, string, err
 func listenAddr(addr string) (string, int, error) {
 	host, p, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", 0, fmt.Errorf("config nats.listen %q: %w", addr, err)
+		return "", 0, config.Invalid(fmt.Errorf("config nats.listen %q: %w", addr, err))
 	}
 	port, err := strconv.Atoi(p)
 	if err != nil || port < 0 || port > 65535 {
-		return "", 0, fmt.Errorf("config nats.listen %q: bad port", addr)
+		return "", 0, config.Invalid(fmt.Errorf("config nats.listen %q: bad port", addr))
 	}
 	if port == 0 {
 		return host, 0, nil
@@ -94,9 +81,10 @@ func NATS(ctx context.Context, c config.NATS, url string, name string, streams c
 		return nil, nil, err
 	}
 	err = waitJetStream(ctx, nc, log, "lay out JetStream topology", func() error {
-		return topology.Ensure(ctx, js, TopologyConfig(streams))
+		return topology.Ensure(ctx, js, topology.FromSettings(streams))
 	})
 	if err != nil {
+		nc.Close()
 		return nil, nil, err
 	}
 	return nc, js, nil
@@ -115,6 +103,7 @@ func NATSInspect(ctx context.Context, c config.NATS, url string, name string, lo
 		return err
 	})
 	if err != nil {
+		nc.Close()
 		return nil, nil, err
 	}
 	return nc, js, nil
@@ -175,7 +164,7 @@ func dialNATSWith(c config.NATS, url string, name string, log *slog.Logger, d to
 		opts = append(opts, nats.UserInfo(c.User, c.Password))
 	}
 	if c.TLS.Enabled {
-		tc, err := tlsConfig(c.TLS)
+		tc, err := c.TLS.ClientConfig()
 		if err != nil {
 			return nil, nil, fmt.Errorf("nats.tls: %w", err)
 		}
@@ -220,99 +209,4 @@ func waitJetStream(ctx context.Context, nc *nats.Conn, log *slog.Logger, what st
 		case <-time.After(time.Second):
 		}
 	}
-}
-
-func tlsConfig(c config.TLS) (*tls.Config, error) {
-	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.InsecureSkipVerify}
-	if c.CAFile != "" {
-		pem, err := os.ReadFile(c.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("ca_file: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("ca_file %s: no certificates", c.CAFile)
-		}
-		tc.RootCAs = pool
-	}
-	if c.CertFile != "" {
-		cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("cert_file/key_file: %w", err)
-		}
-		tc.Certificates = []tls.Certificate{cert}
-	}
-	return tc, nil
-}
-
-// LegacySettings go with every query to a server older than 19.1:
-// ClickHouse 18.16 creates LowCardinality columns only with this setting,
-// while current releases refuse it as unknown.
-func LegacySettings() clickhouse.Settings {
-	return clickhouse.Settings{"allow_experimental_low_cardinality_type": 1}
-}
-
-// ClickHouse opens a native-protocol connection (the HTTP protocol of
-// current drivers does not work with ClickHouse 18.16) into the configured
-// database, checks it, and picks the settings the server's version needs.
-// Connecting into casewire's database rather than "default" lets the load
-// user be confined to it; until the database exists (load creates it on its
-// first start) the connection is made to "default" instead.
-func ClickHouse(ctx context.Context, c config.ClickHouse) (driver.Conn, error) {
-	conn, err := openClickHouse(ctx, c)
-	if err != nil && c.Database != "" && c.Database != "default" && isUnknownDatabase(err) {
-		d := c
-		d.Database = "default"
-		return openClickHouse(ctx, d)
-	}
-	return conn, err
-}
-
-// isUnknownDatabase is ClickHouse's UNKNOWN_DATABASE (code 81).
-func isUnknownDatabase(err error) bool {
-	var exc *clickhouse.Exception
-	return errors.As(err, &exc) && exc.Code == 81
-}
-
-func openClickHouse(ctx context.Context, c config.ClickHouse) (driver.Conn, error) {
-	conn, err := dialClickHouse(ctx, c, nil)
-	if err != nil {
-		return nil, err
-	}
-	v, err := conn.ServerVersion()
-	if err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("ClickHouse %s server version: %w", c.Addr, err)
-	}
-	if v.Version.Major >= 19 {
-		return conn, nil
-	}
-	conn.Close()
-	return dialClickHouse(ctx, c, LegacySettings())
-}
-
-func dialClickHouse(ctx context.Context, c config.ClickHouse, settings clickhouse.Settings) (driver.Conn, error) {
-	opts := &clickhouse.Options{
-		Addr:        strings.Split(c.Addr, ","),
-		Protocol:    clickhouse.Native,
-		Auth:        clickhouse.Auth{Database: cmp.Or(c.Database, "default"), Username: c.User, Password: c.Password},
-		Settings:    settings,
-		DialTimeout: c.DialTimeout,
-	}
-	if c.TLS.Enabled {
-		tc, err := tlsConfig(c.TLS)
-		if err != nil {
-			return nil, fmt.Errorf("clickhouse.tls: %w", err)
-		}
-		opts.TLS = tc
-	}
-	conn, err := clickhouse.Open(opts)
-	if err != nil {
-		return nil, fmt.Errorf("open ClickHouse %s: %w", c.Addr, err)
-	}
-	if err := conn.Ping(ctx); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("ping ClickHouse %s (set clickhouse.addr, CASEWIRE_CLICKHOUSE_ADDR or CLICKHOUSE_ADDR): %w", c.Addr, err)
-	}
-	return conn, nil
 }

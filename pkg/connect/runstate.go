@@ -111,7 +111,7 @@ func NATSTool(ctx context.Context, c config.NATS, streams config.Streams, name s
 	ctx, cancel := context.WithTimeout(ctx, ToolTimeout)
 	defer cancel()
 	if ensure {
-		err = topology.Ensure(ctx, js, TopologyConfig(streams))
+		err = topology.Ensure(ctx, js, topology.FromSettings(streams))
 	} else {
 		_, err = js.AccountInfo(ctx)
 	}

@@ -53,7 +53,8 @@ type Letter struct {
 	Stage     string
 	Reason    string
 	Error     string
-	Subject   string // the subject it was consumed from (a file URI for fetch)
+	Subject   string // the subject it was consumed from; empty for fetch
+	URI       string // fetch: where it found what it could not read
 	StreamSeq uint64 // its sequence in the input stream, if known
 	Delivered uint64
 	FailedAt  time.Time
@@ -101,7 +102,7 @@ func (l Letter) Permanent() error {
 // Replayable tells whether Replay can send the letter again, and why not.
 func (l Letter) Replayable() error {
 	if l.Stage == topology.StageFetch {
-		return fmt.Errorf("%w: fetch could not read %s into an article; fix the file and fetch it again", ErrNotReplayable, l.Subject)
+		return fmt.Errorf("%w: fetch could not read %s into an article; fix the file and fetch it again", ErrNotReplayable, l.URI)
 	}
 	for _, h := range topology.Hops() {
 		if l.Subject == h.Input {
@@ -109,6 +110,15 @@ func (l Letter) Replayable() error {
 		}
 	}
 	return fmt.Errorf("%w: subject %q is not a stage input", ErrNotReplayable, l.Subject)
+}
+
+// Origin is where the letter came from: the subject it was consumed from, or
+// the URI fetch could not read.
+func (l Letter) Origin() string {
+	if l.Subject != "" {
+		return l.Subject
+	}
+	return l.URI
 }
 
 // ReplayID is the Nats-Msg-Id a replay is published with: new, so the
@@ -294,6 +304,24 @@ func (s *Store) ReplayAll(ctx context.Context, stageName string, force bool) ([]
 	return out, nil
 }
 
+// Count counts the dead letters held, per stage, from the stream's subject
+// totals: cheap enough for every metrics scrape.
+func Count(ctx context.Context, js jetstream.JetStream) (map[string]uint64, error) {
+	s, err := js.Stream(ctx, topology.StreamDeadLetter)
+	if err != nil {
+		return nil, fmt.Errorf("dead-letter stream: %w", err)
+	}
+	info, err := s.Info(ctx, jetstream.WithSubjectFilter(topology.DeadLetterWildcard))
+	if err != nil {
+		return nil, fmt.Errorf("dead-letter stream: %w", err)
+	}
+	out := map[string]uint64{}
+	for subj, n := range info.State.Subjects {
+		out[subj[len(topology.DeadLetterSubject("")):]] = n
+	}
+	return out, nil
+}
+
 // Counts returns how many dead letters each stage holds.
 func Counts(ls []Letter) map[string]int {
 	out := map[string]int{}
@@ -321,6 +349,11 @@ func letter(seq uint64, stored time.Time, h nats.Header, data []byte) Letter {
 		Error:   h.Get(stage.HeaderError),
 		Subject: h.Get(stage.HeaderSubject),
 		MsgID:   h.Get(stage.HeaderMsgID),
+		URI:     h.Get(stage.HeaderURI),
+	}
+	if l.Stage == topology.StageFetch && l.URI == "" {
+		// Written before fetch used stage.Reject: the URI in the subject header.
+		l.URI, l.Subject = l.Subject, ""
 	}
 	l.StreamSeq, _ = strconv.ParseUint(h.Get(stage.HeaderStreamSeq), 10, 64)
 	l.Delivered, _ = strconv.ParseUint(h.Get(stage.HeaderDelivered), 10, 64)

@@ -92,8 +92,11 @@ func TestReplayAfterFix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pub.Reject(ctx, "file:///dlq/broken.txt", errors.New("empty file")); err != nil {
-		t.Fatal(err)
+	// Rejected twice (a retried pass): stored once.
+	for range 2 {
+		if err := pub.Reject(ctx, "file:///dlq/broken.txt", errors.New("empty file")); err != nil {
+			t.Fatal(err)
+		}
 	}
 	store, err := deadletter.Open(ctx, js)
 	if err != nil {
@@ -105,6 +108,18 @@ func TestReplayAfterFix(t *testing.T) {
 		return err == nil && len(letters) == 2
 	})
 	natstest.Eventually(t, 10*time.Second, "two clean articles", func() bool { return streamCount(t, js, topology.StreamClean) == 2 })
+
+	fetchLetters, err := store.List(ctx, topology.StageFetch)
+	if err != nil || len(fetchLetters) != 1 {
+		t.Fatalf("fetch dead letters: %v %v", fetchLetters, err)
+	}
+	if f := fetchLetters[0]; f.URI != "file:///dlq/broken.txt" || f.Subject != "" || f.Reason != stage.ReasonPermanent ||
+		f.Error != "empty file" || f.FailedAt.IsZero() || f.FirstFailedAt.IsZero() || f.Origin() != f.URI {
+		t.Errorf("fetch letter: %+v", f)
+	}
+	if counts, err := deadletter.Count(ctx, js); err != nil || counts[topology.StageFetch] != 1 || counts[topology.StageClean] != 1 {
+		t.Errorf("Count = %v, %v; want fetch 1, clean 1", counts, err)
+	}
 
 	cleanLetters, err := store.List(ctx, topology.StageClean)
 	if err != nil || len(cleanLetters) != 1 {
@@ -182,7 +197,7 @@ func TestReplayable(t *testing.T) {
 	}{
 		{name: "clean input", l: deadletter.Letter{Stage: topology.StageClean, Subject: topology.SubjectRaw}, ok: true},
 		{name: "load input", l: deadletter.Letter{Stage: topology.StageLoad, Subject: topology.SubjectExtracted}, ok: true},
-		{name: "fetch file", l: deadletter.Letter{Stage: topology.StageFetch, Subject: "file:///x.txt"}},
+		{name: "fetch file", l: deadletter.Letter{Stage: topology.StageFetch, URI: "file:///x.txt"}},
 		{name: "foreign subject", l: deadletter.Letter{Stage: topology.StageClean, Subject: "other.subject"}},
 	}
 	for _, c := range cases {

@@ -10,7 +10,6 @@ import (
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/fetch"
-	"github.com/casewire/casewire/pkg/pipeline"
 )
 
 // sampleFeed reads every file of deployments/sample-feed as fetch would.
@@ -73,7 +72,7 @@ func BenchmarkStageCosts(b *testing.B) {
 		b.ReportMetric(float64(len(raws)), "articles")
 	})
 	b.Run("extract", func(b *testing.B) {
-		benchExtractor.once.Do(func() { benchExtractor.x, _, benchExtractor.err = pipeline.NewExtractor(config.Extract{}) })
+		benchExtractor.once.Do(func() { benchExtractor.x, _, benchExtractor.err = extract.FromConfig(config.Extract{}) })
 		if benchExtractor.err != nil {
 			b.Fatal(benchExtractor.err)
 		}

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 )
 
 // composeServices reads the services of a compose file (merge keys resolved
@@ -158,7 +158,7 @@ func TestCompose(t *testing.T) {
 			if len(parts) != 3 || parts[0] != "CMD" || parts[1] != dockerEntrypoint || parts[2] != "healthcheck" {
 				t.Errorf("healthcheck %v, want [CMD %s healthcheck]", test, dockerEntrypoint)
 			}
-			if _, err := service.ProbeURL(cfg.HTTP.Addr, "/readyz"); err != nil {
+			if _, err := process.ProbeURL(cfg.HTTP.Addr, "/readyz"); err != nil {
 				t.Errorf("healthcheck cannot probe: %v", err)
 			}
 			if svc["read_only"] != true {

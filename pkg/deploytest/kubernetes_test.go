@@ -207,8 +207,7 @@ func TestKubernetes(t *testing.T) {
 
 	t.Run("kustomize builds", func(t *testing.T) {
 		if _, err := exec.LookPath("kubectl"); err != nil {
-			t.Log("kubectl not installed: only the YAML checks above ran")
-			return
+			t.Skip("kubectl not installed: kustomize output not checked (the YAML checks above ran)")
 		}
 		out, err := exec.Command("kubectl", "kustomize", deployments(t, "kubernetes")).CombinedOutput()
 		if err != nil {

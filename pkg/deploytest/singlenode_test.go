@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/casewire/casewire/pkg/chtest"
+	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/topology"
@@ -191,7 +192,7 @@ func TestSingleNodeForReal(t *testing.T) {
 		}
 		return articles > 0 && articles == msgs(topology.StreamExtracted)
 	})
-	if dl, err := pipeline.DeadLetters(ctx, js); err != nil || len(dl) != 0 {
+	if dl, err := deadletter.Count(ctx, js); err != nil || len(dl) != 0 {
 		t.Errorf("dead letters %v %v", dl, err)
 	}
 

@@ -201,7 +201,7 @@ func TestBadInput(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var found *deadletter.Letter
 			for j, l := range letters {
-				if (c.file != nil && (l.Subject == uris[i] || strings.HasPrefix(l.Subject, uris[i]+"#") || strings.Contains(l.Summary(), "uri="+uris[i]))) ||
+				if (c.file != nil && (l.Origin() == uris[i] || strings.HasPrefix(l.Origin(), uris[i]+"#") || strings.Contains(l.Summary(), "uri="+uris[i]))) ||
 					(c.file == nil && l.MsgID == "bad:"+c.name) {
 					found = &letters[j]
 					matched[l.Seq] = true

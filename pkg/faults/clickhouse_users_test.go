@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/casewire/casewire/pkg/servicetest"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,10 +18,11 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/casewire/casewire/pkg/article"
+	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/natstest"
-	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/servicetest"
+	"github.com/casewire/casewire/pkg/warehouse"
 )
 
 // startClickHouseWithUsers runs a ClickHouse server of the test's own whose
@@ -155,14 +155,14 @@ func TestClickHouseUsers(t *testing.T) {
 	// load: schema, divisions and an article, as the service does at start.
 	cfg := config.Default()
 	cfg.ClickHouse = chCfg("casewire_load", "load-pw")
-	w, err := pipeline.OpenWarehouse(ctx, cfg, quietLog())
+	w, err := warehouse.Open(ctx, cfg, quietLog())
 	if err != nil {
 		t.Fatalf("load user cannot migrate its database: %v", err)
 	}
 	if rejected, err := w.Write(ctx, []article.Extracted{goldenExtracted(t)}); err != nil || len(rejected) > 0 {
 		t.Fatalf("load user cannot write: %v %v", err, rejected)
 	}
-	admin, err := connect.ClickHouse(ctx, chCfg("default", "admin-pw"))
+	admin, err := chconn.Open(ctx, chCfg("default", "admin-pw"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func loadWithoutDefault(t *testing.T, ctx context.Context, addr, usersFile strin
 		})
 		cfg := config.Default()
 		cfg.ClickHouse = chCfg("casewire_load", "load-pw")
-		w, err := pipeline.OpenWarehouse(ctx, cfg, quietLog())
+		w, err := warehouse.Open(ctx, cfg, quietLog())
 		if err != nil {
 			t.Fatalf("load confined to casewire cannot start: %v", err)
 		}
@@ -265,7 +265,7 @@ func clickHouseTLS(t *testing.T, ctx context.Context, p *pki, secure string, chC
 	t.Run("TLS: load writes through the secure port", func(t *testing.T) {
 		cfg := config.Default()
 		cfg.ClickHouse = withTLS(config.TLS{Enabled: true, CAFile: p.caFile})
-		w, err := pipeline.OpenWarehouse(ctx, cfg, quietLog())
+		w, err := warehouse.Open(ctx, cfg, quietLog())
 		if err != nil {
 			t.Fatalf("load over TLS: %v", err)
 		}
@@ -290,7 +290,7 @@ func clickHouseTLS(t *testing.T, ctx context.Context, p *pki, secure string, chC
 		t.Run("TLS refused/"+r.name, func(t *testing.T) {
 			c, cancel := context.WithTimeout(ctx, 10*time.Second)
 			defer cancel()
-			conn, err := connect.ClickHouse(c, r.cfg)
+			conn, err := chconn.Open(c, r.cfg)
 			if err == nil {
 				err = conn.Ping(c)
 				conn.Close()
@@ -325,7 +325,7 @@ func openAs(ctx context.Context, addr, db, user, pw string) (driver.Conn, error)
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Protocol: clickhouse.Native, Addr: []string{addr},
 		Auth:     clickhouse.Auth{Database: db, Username: user, Password: pw},
-		Settings: connect.LegacySettings(), DialTimeout: 5 * time.Second,
+		Settings: chconn.LegacySettings(), DialTimeout: 5 * time.Second,
 	})
 	if err != nil {
 		return nil, err

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/casewire/casewire/pkg/servicetest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,9 +17,9 @@ import (
 
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/natstest"
-	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/servicetest"
+	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/topology"
 )
 
@@ -32,13 +31,13 @@ func TestDLQCommand(t *testing.T) {
 	_, js := natstest.Connect(t, srv.URL)
 	ctx := natstest.Context(t)
 	cfg := config.Default()
-	if err := topology.Ensure(ctx, js, connect.TopologyConfig(cfg.Streams)); err != nil {
+	if err := topology.Ensure(ctx, js, topology.FromSettings(cfg.Streams)); err != nil {
 		t.Fatal(err)
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
-		done <- pipeline.RunClean(sctx, pipeline.Env{JS: js, Config: cfg, Log: quietLog()}, clean.New(clean.Options{}))
+		done <- clean.Run(sctx, stage.Env{JS: js, Config: cfg, Log: quietLog()}, clean.New(clean.Options{}))
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 

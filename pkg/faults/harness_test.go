@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/casewire/casewire/pkg/servicetest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,11 +22,13 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/casewire/casewire/pkg/article"
+	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/servicetest"
 	"github.com/casewire/casewire/pkg/topology"
 )
 
@@ -182,7 +183,7 @@ func newHarness(t *testing.T, chAddr, db string, overrides map[string]string) *h
 	h.cfg = cfg
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := topology.Ensure(ctx, js, connect.TopologyConfig(cfg.Streams)); err != nil {
+	if err := topology.Ensure(ctx, js, topology.FromSettings(cfg.Streams)); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(h.stopAll)
@@ -513,7 +514,7 @@ func (h *harness) openCH() driver.Conn {
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Protocol: clickhouse.Native, Addr: []string{h.chAddr},
 		Auth:     clickhouse.Auth{Database: "default", Username: "default"},
-		Settings: connect.LegacySettings(), DialTimeout: 5 * time.Second, ReadTimeout: time.Minute,
+		Settings: chconn.LegacySettings(), DialTimeout: 5 * time.Second, ReadTimeout: time.Minute,
 	})
 	if err != nil {
 		h.t.Fatal(err)
@@ -617,7 +618,7 @@ func (h *harness) verify(o *outcome, started time.Time) {
 		h.t.Errorf("v_facts shows %d facts, the facts table holds %d distinct ones", o.Facts, o.FactsInTable)
 		h.explainHiddenFacts(ctx, conn)
 	}
-	dl, err := pipeline.DeadLetters(ctx, h.js)
+	dl, err := deadletter.Count(ctx, h.js)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -678,7 +679,7 @@ func (h *harness) report(o outcome) {
 // sharedExtractor builds the extractor once per test binary: seconds and a
 // few hundred MB each time.
 var extractorOnce = sync.OnceValues(func() (*extract.Extractor, error) {
-	x, _, err := pipeline.NewExtractor(config.Extract{})
+	x, _, err := extract.FromConfig(config.Extract{})
 	return x, err
 })
 

@@ -10,7 +10,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"github.com/casewire/casewire/pkg/servicetest"
 	"io"
 	"log/slog"
 	"math/big"
@@ -35,8 +34,11 @@ import (
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/deadletter"
+	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/fetch"
 	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/servicetest"
+	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/status"
 	"github.com/casewire/casewire/pkg/topology"
 	"github.com/casewire/casewire/pkg/warehouse"
@@ -430,9 +432,9 @@ func TestLeastPrivilege(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	env := func(user string) pipeline.Env {
+	env := func(user string) stage.Env {
 		_, js := asUser(t, url, user)
-		return pipeline.Env{JS: js, Config: cfg, Log: quietLog()}
+		return stage.Env{JS: js, Config: cfg, Log: quietLog()}
 	}
 	conn, db := chtest.Open(t)
 	if err := warehouse.Migrate(ctx, conn, db); err != nil {
@@ -441,9 +443,9 @@ func TestLeastPrivilege(t *testing.T) {
 	w := warehouse.NewWriter(conn, db, warehouse.WriterOptions{})
 	errs := make(chan error, 3)
 	cleanEnv, extractEnv, loadEnv := env("clean"), env("extract"), env("load")
-	go func() { errs <- pipeline.RunClean(ctx, cleanEnv, clean.New(clean.Options{})) }()
-	go func() { errs <- pipeline.RunExtract(ctx, extractEnv, x) }()
-	go func() { errs <- pipeline.RunLoad(ctx, loadEnv, w) }()
+	go func() { errs <- clean.Run(ctx, cleanEnv, clean.New(clean.Options{})) }()
+	go func() { errs <- extract.Run(ctx, extractEnv, x) }()
+	go func() { errs <- warehouse.Run(ctx, loadEnv, w) }()
 	t.Cleanup(func() {
 		cancel()
 		for range 3 {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -181,17 +180,10 @@ func (p *Publisher) Publish(ctx context.Context, r article.Raw) (published bool,
 	return true, nil
 }
 
-// Reject dead-letters something fetch could not read, so it is visible and
-// replayable like any other failure.
+// Reject dead-letters something fetch could not read, so it is visible like
+// any other failure, in the same format (stage.Reject).
 func (p *Publisher) Reject(ctx context.Context, uri string, cause error) error {
-	h := nats.Header{}
-	h.Set(stage.HeaderStage, topology.StageFetch)
-	h.Set(stage.HeaderReason, stage.ReasonPermanent)
-	h.Set(stage.HeaderError, cause.Error())
-	h.Set(stage.HeaderSubject, uri)
-	h.Set(stage.HeaderFailedAt, time.Now().UTC().Format(time.RFC3339Nano))
-	msg := &nats.Msg{Subject: topology.DeadLetterSubject(topology.StageFetch), Header: h, Data: []byte(uri)}
-	if _, err := p.js.PublishMsg(ctx, msg); err != nil {
+	if err := stage.Reject(ctx, p.js, topology.StageFetch, uri, cause); err != nil {
 		return fmt.Errorf("dead-letter %s: %w", uri, err)
 	}
 	p.log.Warn("rejected", "stage", topology.StageFetch, "uri", uri, "err", cause)

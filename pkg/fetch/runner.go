@@ -101,7 +101,7 @@ func (r *Runner) hasFiles() bool {
 // Watch scans until ctx ends: folders on every file notification and every
 // Interval as a safety net, feeds and pages every PollInterval. report is
 // called after each pass that found something, possibly from two goroutines.
-func (r *Runner) Watch(ctx context.Context, report func(Stats)) error {
+func (r *Runner) Watch(ctx context.Context, report func(Stats)) {
 	var wg sync.WaitGroup
 	if r.hasFiles() || !r.hasWeb() {
 		wg.Go(func() { r.watchFiles(ctx, report) })
@@ -110,7 +110,6 @@ func (r *Runner) Watch(ctx context.Context, report func(Stats)) error {
 		wg.Go(func() { r.watchWeb(ctx, report) })
 	}
 	wg.Wait()
-	return nil
 }
 
 func (r *Runner) watchWeb(ctx context.Context, report func(Stats)) {

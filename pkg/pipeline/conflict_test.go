@@ -17,10 +17,8 @@ import (
 	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/natstest"
-	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/topology"
 )
@@ -52,7 +50,7 @@ func TestRawIDConflict(t *testing.T) {
 	_, js := natstest.Connect(t, srv.URL)
 	ctx := natstest.Context(t)
 	cfg := config.Default()
-	if err := topology.Ensure(ctx, js, connect.TopologyConfig(cfg.Streams)); err != nil {
+	if err := topology.Ensure(ctx, js, topology.FromSettings(cfg.Streams)); err != nil {
 		t.Fatal(err)
 	}
 	reg := prometheus.NewRegistry()
@@ -61,10 +59,10 @@ func TestRawIDConflict(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs syncBuffer
-	env := pipeline.Env{JS: js, Config: cfg, Log: slog.New(slog.NewTextHandler(&logs, nil)), Metrics: m}
+	env := stage.Env{JS: js, Config: cfg, Log: slog.New(slog.NewTextHandler(&logs, nil)), Metrics: m}
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- pipeline.RunClean(sctx, env, clean.New(clean.Options{})) }()
+	go func() { done <- clean.Run(sctx, env, clean.New(clean.Options{})) }()
 	t.Cleanup(func() { cancel(); <-done })
 
 	body := []byte("乌海市公安局通报：今年1月至4月，全市立案131起。")
@@ -126,7 +124,7 @@ func TestCheckRawID(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := r
 			tc.edit(&c)
-			if err := pipeline.CheckRawID(c); (err == nil) != tc.ok {
+			if err := article.CheckRawID(c); (err == nil) != tc.ok {
 				t.Errorf("CheckRawID = %v, want ok=%v", err, tc.ok)
 			}
 		})

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -40,21 +39,4 @@ func WaitIdle(ctx context.Context, js jetstream.JetStream, every time.Duration) 
 		case <-time.After(every):
 		}
 	}
-}
-
-// DeadLetters counts the dead letters held, per stage.
-func DeadLetters(ctx context.Context, js jetstream.JetStream) (map[string]uint64, error) {
-	s, err := js.Stream(ctx, topology.StreamDeadLetter)
-	if err != nil {
-		return nil, fmt.Errorf("dead-letter stream: %w", err)
-	}
-	info, err := s.Info(ctx, jetstream.WithSubjectFilter(topology.DeadLetterWildcard))
-	if err != nil {
-		return nil, fmt.Errorf("dead-letter stream: %w", err)
-	}
-	out := map[string]uint64{}
-	for subj, n := range info.State.Subjects {
-		out[subj[len(topology.DeadLetterSubject("")):]] = n
-	}
-	return out, nil
 }

@@ -14,9 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/deadletter"
+	"github.com/casewire/casewire/pkg/fetch"
 	"github.com/casewire/casewire/pkg/natstest"
-	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/topology"
 )
@@ -30,7 +30,7 @@ func TestFetchMetrics(t *testing.T) {
 	_, js := natstest.Connect(t, srv.URL)
 	ctx := natstest.Context(t)
 	cfg := config.Default()
-	if err := topology.Ensure(ctx, js, connect.TopologyConfig(cfg.Streams)); err != nil {
+	if err := topology.Ensure(ctx, js, topology.FromSettings(cfg.Streams)); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -48,13 +48,13 @@ func TestFetchMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	dl := stage.NewDeadLetterCollector(func(ctx context.Context) (map[string]uint64, error) {
-		return pipeline.DeadLetters(ctx, js)
+		return deadletter.Count(ctx, js)
 	}, topology.Stages(), 2*time.Second)
 	if err := reg.Register(dl); err != nil {
 		t.Fatal(err)
 	}
-	env := pipeline.Env{JS: js, Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: m}
-	rs, err := pipeline.FetchRunners(ctx, env)
+	env := stage.Env{JS: js, Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: m}
+	rs, err := fetch.Runners(ctx, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestFetchMetrics(t *testing.T) {
 	if n, err := testutil.GatherAndCount(reg, "casewire_fetch_polls_total", "casewire_fetch_articles_published_total", "casewire_fetch_articles_seen_total", "casewire_fetch_errors_total"); err != nil || n != 6 {
 		t.Errorf("series before the first pass: %d %v, want 6 at zero", n, err)
 	}
-	if _, err := pipeline.ScanAll(ctx, rs); err != nil {
+	if _, err := fetch.ScanAll(ctx, rs); err != nil {
 		t.Fatal(err)
 	}
 	// Read again (touched), same content: skipped as seen.
@@ -72,7 +72,7 @@ func TestFetchMetrics(t *testing.T) {
 	if err := os.Chtimes(page, later, later); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pipeline.ScanAll(ctx, rs); err != nil {
+	if _, err := fetch.ScanAll(ctx, rs); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {

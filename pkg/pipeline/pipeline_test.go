@@ -3,7 +3,6 @@ package pipeline_test
 import (
 	"context"
 	"fmt"
-	"github.com/casewire/casewire/pkg/pipeline/pipelinetest"
 	"reflect"
 	"testing"
 	"time"
@@ -12,8 +11,10 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/casewire/casewire/pkg/article"
+	"github.com/casewire/casewire/pkg/deadletter"
+	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/fetch"
-	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/pipeline/pipelinetest"
 	"github.com/casewire/casewire/pkg/topology"
 	"github.com/casewire/casewire/pkg/warehouse"
 )
@@ -166,7 +167,7 @@ func replayAll(t *testing.T, s *stack) {
 
 func mustDeadLetters(t *testing.T, s *stack) map[string]uint64 {
 	t.Helper()
-	dl, err := pipeline.DeadLetters(context.Background(), s.js)
+	dl, err := deadletter.Count(context.Background(), s.js)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +230,7 @@ func TestExtractHandlerStampsExtractionTime(t *testing.T) {
 	before := time.Now().UTC().Truncate(time.Second)
 	c := article.Clean{V: article.Version, ID: "a-0", RawID: "a", Source: "s", URI: "u",
 		Body: "今年1月至4月，该市“盗抢骗”案件立案131起，同比下降68.05%。"}
-	out, err := pipeline.ExtractHandler(x)(context.Background(), c)
+	out, err := extract.Handler(x)(context.Background(), c)
 	after := time.Now().UTC()
 	if err != nil || len(out) != 1 {
 		t.Fatalf("ExtractHandler = %v, %v; want one article", out, err)

@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/casewire/casewire/pkg/article"
+	"github.com/casewire/casewire/pkg/config"
 )
 
 // BatchHandler writes a batch of decoded messages to a sink. err non-nil is a
@@ -27,15 +28,17 @@ type BatchPolicy struct {
 	MaxWait  time.Duration
 }
 
-// DefaultBatchPolicy follows ClickHouse's advice of large, infrequent inserts:
-// under load a batch fills to MaxRows long before MaxWait, while a quiet feed
-// is flushed after half a second so that an article is visible within about
-// a second of being fetched.
-func DefaultBatchPolicy() BatchPolicy {
-	return BatchPolicy{MaxRows: 1000, MaxBytes: 16 << 20, MaxWait: 500 * time.Millisecond}
+// DefaultBatchPolicy is the load settings' default (config.Default).
+func DefaultBatchPolicy() BatchPolicy { return BatchPolicyOf(config.Default().Load) }
+
+// BatchPolicyOf maps the load settings onto a policy.
+func BatchPolicyOf(l config.Load) BatchPolicy {
+	return BatchPolicy{MaxRows: l.BatchRows, MaxBytes: l.BatchBytes, MaxWait: l.BatchWait}
 }
 
-// BatchWorker runs a BatchHandler against a durable consumer. A transient
+// BatchWorker runs a BatchHandler against a durable consumer. A handler that
+// panics on a batch is called again on each of its messages alone, and the
+// messages that panic alone are dead-lettered with ReasonPanic. A transient
 // failure is retried in the process with a growing delay, the messages kept
 // alive with InProgress, and at most one more batch is collected meanwhile:
 // JetStream holds the backlog while the sink is down, and the delivery count
@@ -130,7 +133,7 @@ func keepAlive(msgs []jetstream.Msg) {
 
 func (w *BatchWorker[In]) ackWait() time.Duration {
 	if w.AckWait <= 0 {
-		return 30 * time.Second
+		return config.Default().Streams.AckWait
 	}
 	return w.AckWait
 }
@@ -156,8 +159,8 @@ func (w *BatchWorker[In]) log() *slog.Logger {
 	return w.Log
 }
 
-func (w *BatchWorker[In]) rules() rules {
-	return rules{log: w.log(), metrics: w.Metrics, stage: w.Stage, js: w.JS, maxDeliver: w.MaxDeliver, backoff: w.Backoff}
+func (w *BatchWorker[In]) failures() failures {
+	return failures{log: w.log(), metrics: w.Metrics, stage: w.Stage, js: w.JS, maxDeliver: w.MaxDeliver, backoff: w.Backoff}
 }
 
 // collect fills one batch. It returns when the batch is full, or due
@@ -223,7 +226,7 @@ func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesCont
 		}
 		var in In
 		if err := article.Decode(msg.Data(), &in); err != nil {
-			w.rules().giveUp(context.WithoutCancel(ctx), msg, decodeReason(err), fmt.Errorf("decode: %w", err))
+			w.failures().giveUp(context.WithoutCancel(ctx), msg, decodeReason(err), fmt.Errorf("decode: %w", err))
 			continue
 		}
 		if deadline.IsZero() {
@@ -244,7 +247,7 @@ func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesCont
 // or dead-letters every message.
 func (w *BatchWorker[In]) flush(ctx, work context.Context, b pending[In]) {
 	start := time.Now()
-	r := w.rules()
+	r := w.failures()
 	if w.Metrics != nil {
 		w.Metrics.BatchRows.WithLabelValues(w.Stage).Observe(float64(len(b.msgs)))
 	}
@@ -253,7 +256,7 @@ func (w *BatchWorker[In]) flush(ctx, work context.Context, b pending[In]) {
 	for attempt := uint64(1); ; attempt++ {
 		hstart := time.Now()
 		var err error
-		rejected, err = w.Handle(work, b.ins)
+		rejected, err = callBatch(work, w.Handle, b.ins)
 		if w.Metrics != nil {
 			w.Metrics.Handle.WithLabelValues(w.Stage).Observe(time.Since(hstart).Seconds())
 		}
@@ -266,6 +269,15 @@ func (w *BatchWorker[In]) flush(ctx, work context.Context, b pending[In]) {
 		}
 		if attempt == 1 {
 			failedSince = hstart
+		}
+		if isPanic(err) && len(b.msgs) > 1 {
+			// Which message is poisonous is unknown: each is written alone,
+			// so only the one that panics by itself is dead-lettered.
+			w.log().Warn("batch handler panicked, writing its messages one by one", "stage", w.Stage, "messages", len(b.msgs))
+			for i := range b.msgs {
+				w.flush(ctx, work, pending[In]{msgs: b.msgs[i : i+1], ins: b.ins[i : i+1], size: len(b.msgs[i].Data())})
+			}
+			return
 		}
 		if IsPermanent(err) {
 			rejected = make(map[int]error, len(b.msgs))
@@ -289,7 +301,11 @@ func (w *BatchWorker[In]) flush(ctx, work context.Context, b pending[In]) {
 	}
 	for i, m := range b.msgs {
 		if rerr, ok := rejected[i]; ok {
-			r.giveUp(work, m, ReasonRejected, rerr)
+			reason := ReasonRejected
+			if isPanic(rerr) {
+				reason = ReasonPanic
+			}
+			r.giveUp(work, m, reason, rerr)
 			continue
 		}
 		if err := m.Ack(); err != nil {

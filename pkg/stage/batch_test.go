@@ -230,3 +230,39 @@ func TestBatchWorkerBatchGrowsWhileTheSinkIsBusy(t *testing.T) {
 		t.Errorf("batch sizes = %v, want %v", sizes, want)
 	}
 }
+
+// TestBatchWorkerPanicIsDeadLettered: a batch handler that panics on one
+// message dead-letters only that message, with ReasonPanic and the stack; the
+// rest of its batch and the batches after it are stored.
+func TestBatchWorkerPanicIsDeadLettered(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	s := newSink()
+	h.runLoad(stage.BatchPolicy{MaxRows: 10, MaxWait: 50 * time.Millisecond}, func(_ context.Context, b []article.Extracted) (map[int]error, error) {
+		for _, e := range b {
+			if e.Title == "poison" {
+				panic("cannot load " + e.ID)
+			}
+		}
+		return s.write(b), nil
+	})
+	for i := range 15 {
+		title := "ok"
+		if i == 4 {
+			title = "poison"
+		}
+		h.publishExtracted(extracted(i, title))
+	}
+	var dl = h.deadLetters(topology.StageLoad)
+	natstest.Eventually(t, 10*time.Second, "14 stored, the poison dead-lettered", func() bool {
+		n, _ := s.count()
+		dl = h.deadLetters(topology.StageLoad)
+		return n == 14 && len(dl) == 1 && h.settled(topology.StageLoad)
+	})
+	if got := dl[0].Header.Get(stage.HeaderReason); got != stage.ReasonPanic {
+		t.Errorf("reason = %q, want %q", got, stage.ReasonPanic)
+	}
+	if got := dl[0].Header.Get(stage.HeaderError); !strings.Contains(got, "cannot load "+extracted(4, "").ID) || !strings.Contains(got, "batch_test.go") {
+		t.Errorf("error header %q lacks the panic value or its stack", got)
+	}
+}

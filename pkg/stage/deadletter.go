@@ -2,6 +2,8 @@ package stage
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"time"
@@ -17,8 +19,9 @@ import (
 const (
 	HeaderStage     = "Casewire-Stage"      // the stage that gave up
 	HeaderError     = "Casewire-Error"      // why, as the error's text
-	HeaderReason    = "Casewire-Reason"     // a short class: decode, version, permanent, max-deliver, rejected
+	HeaderReason    = "Casewire-Reason"     // a short class: decode, version, permanent, max-deliver, rejected, conflict, panic
 	HeaderSubject   = "Casewire-Subject"    // the subject it was consumed from
+	HeaderURI       = "Casewire-URI"        // where fetch found what it could not read
 	HeaderStreamSeq = "Casewire-Stream-Seq" // its sequence in the input stream
 	HeaderDelivered = "Casewire-Delivered"  // how many times it was delivered
 	HeaderFailedAt  = "Casewire-Failed-At"  // RFC 3339 time of the failure
@@ -37,11 +40,12 @@ const (
 	ReasonMaxDeliver = "max-deliver"
 	ReasonRejected   = "rejected"
 	ReasonConflict   = "conflict"
+	ReasonPanic      = "panic" // the handler panicked; the stack is in the error
 )
 
 // Reasons lists every reason, for metrics initialised at zero.
 func Reasons() []string {
-	return []string{ReasonDecode, ReasonVersion, ReasonPermanent, ReasonMaxDeliver, ReasonRejected, ReasonConflict}
+	return []string{ReasonDecode, ReasonVersion, ReasonPermanent, ReasonMaxDeliver, ReasonRejected, ReasonConflict, ReasonPanic}
 }
 
 // maxErrorHeader keeps a header well under NATS's limits however long an error is.
@@ -53,17 +57,8 @@ const maxErrorHeader = 2000
 // sequence, so a retried dead-lettering is not stored twice.
 func deadLetter(ctx context.Context, js jetstream.JetStream, stage string, msg jetstream.Msg, reason string, cause error) error {
 	h := nats.Header{}
-	h.Set(HeaderStage, stage)
-	h.Set(HeaderReason, reason)
-	h.Set(HeaderError, truncate(cause.Error(), maxErrorHeader))
 	h.Set(HeaderSubject, msg.Subject())
-	now := time.Now().UTC().Format(time.RFC3339Nano)
-	h.Set(HeaderFailedAt, now)
-	first := now
-	if f := msg.Headers().Get(HeaderFirstFailedAt); f != "" {
-		first = f
-	}
-	h.Set(HeaderFirstFailedAt, first)
+	h.Set(HeaderFirstFailedAt, msg.Headers().Get(HeaderFirstFailedAt))
 	var id string
 	if md, err := msg.Metadata(); err == nil {
 		h.Set(HeaderStreamSeq, strconv.FormatUint(md.Sequence.Stream, 10))
@@ -73,7 +68,35 @@ func deadLetter(ctx context.Context, js jetstream.JetStream, stage string, msg j
 	if orig := msg.Headers().Get(jetstream.MsgIDHeader); orig != "" {
 		h.Set(HeaderMsgID, orig)
 	}
-	out := &nats.Msg{Subject: topology.DeadLetterSubject(stage), Data: msg.Data(), Header: h}
+	return publishDeadLetter(ctx, js, stage, reason, cause, h, msg.Data(), id)
+}
+
+// Reject dead-letters what a stage could not turn into a message at all
+// (fetch: a file or page it could not read), in the same format as any other
+// dead letter: uri says where it came from and is the payload, since there
+// are no bytes of a message to keep. Its msg id is derived from the uri and
+// the cause, so a retried rejection is not stored twice.
+func Reject(ctx context.Context, js jetstream.JetStream, stage, uri string, cause error) error {
+	h := nats.Header{}
+	h.Set(HeaderURI, uri)
+	sum := sha256.Sum256([]byte(uri + "\x00" + cause.Error()))
+	id := fmt.Sprintf("dlq:%s:%s", stage, hex.EncodeToString(sum[:16]))
+	return publishDeadLetter(ctx, js, stage, ReasonPermanent, cause, h, []byte(uri), id)
+}
+
+// publishDeadLetter stamps the headers every dead letter has on h and stores
+// data on the stage's dead-letter subject, waiting for the server. h may carry
+// the first failure time of a replayed message; otherwise it is now.
+func publishDeadLetter(ctx context.Context, js jetstream.JetStream, stage, reason string, cause error, h nats.Header, data []byte, id string) error {
+	h.Set(HeaderStage, stage)
+	h.Set(HeaderReason, reason)
+	h.Set(HeaderError, truncate(cause.Error(), maxErrorHeader))
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	h.Set(HeaderFailedAt, now)
+	if h.Get(HeaderFirstFailedAt) == "" {
+		h.Set(HeaderFirstFailedAt, now)
+	}
+	out := &nats.Msg{Subject: topology.DeadLetterSubject(stage), Data: data, Header: h}
 	var opts []jetstream.PublishOpt
 	if id != "" {
 		opts = append(opts, jetstream.WithMsgID(id))

@@ -38,7 +38,7 @@ func Filter[In, Out any](ctx context.Context, r io.Reader, w io.Writer, errw io.
 			fmt.Fprintf(errw, "line %d: decode: %v\n", n, err)
 			return nil
 		}
-		outs, err := h(ctx, in)
+		outs, err := call(ctx, h, in)
 		if err != nil {
 			st.Failed++
 			fmt.Fprintf(errw, "line %d: %v\n", n, err)
@@ -75,7 +75,7 @@ func BatchFilter[In any](ctx context.Context, r io.Reader, errw io.Writer, size 
 		if len(batch) == 0 {
 			return nil
 		}
-		rejected, err := h(ctx, batch)
+		rejected, err := callBatch(ctx, h, batch)
 		if err != nil {
 			return fmt.Errorf("write batch ending at line %d: %w", lines[len(lines)-1], err)
 		}

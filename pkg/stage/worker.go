@@ -13,6 +13,9 @@
 //   - a payload that does not decode, or is of another schema version, is
 //     dead-lettered and terminated: it will never decode;
 //   - a handler error marked Permanent is dead-lettered and terminated;
+//   - a handler that panics is treated as one that returned a permanent
+//     error: dead-lettered with ReasonPanic and the stack, and the worker
+//     goes on with the next message;
 //   - any other error is transient: NakWithDelay, the delay growing with the
 //     delivery count, until the consumer's MaxDeliver is reached, when the
 //     message is dead-lettered instead of being dropped by the server;
@@ -174,7 +177,7 @@ func (w *Worker[In, Out]) process(ctx context.Context, msg jetstream.Msg) (f inf
 		return f, false
 	}
 	start := time.Now()
-	outs, err := w.Handle(ctx, in)
+	outs, err := call(ctx, w.Handle, in)
 	if w.Metrics != nil {
 		w.Metrics.Handle.WithLabelValues(w.Stage).Observe(time.Since(start).Seconds())
 	}
@@ -247,7 +250,7 @@ func (w *Worker[In, Out]) fail(ctx context.Context, msg jetstream.Msg, err error
 		return
 	}
 	w.failingSince.CompareAndSwap(0, time.Now().UnixNano())
-	w.rules().retry(ctx, msg, err)
+	w.failures().retry(ctx, msg, err)
 }
 
 // recovered logs, once, that messages are acked again after transient failures.
@@ -259,9 +262,9 @@ func (w *Worker[In, Out]) recovered() {
 }
 
 func (w *Worker[In, Out]) giveUp(ctx context.Context, msg jetstream.Msg, reason string, err error) {
-	w.rules().giveUp(ctx, msg, reason, err)
+	w.failures().giveUp(ctx, msg, reason, err)
 }
 
-func (w *Worker[In, Out]) rules() rules {
-	return rules{log: w.log(), metrics: w.Metrics, stage: w.Stage, js: w.JS, maxDeliver: w.MaxDeliver, backoff: w.Backoff}
+func (w *Worker[In, Out]) failures() failures {
+	return failures{log: w.log(), metrics: w.Metrics, stage: w.Stage, js: w.JS, maxDeliver: w.MaxDeliver, backoff: w.Backoff}
 }

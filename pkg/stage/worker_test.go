@@ -391,3 +391,45 @@ func TestWorkerLogsRecovery(t *testing.T) {
 		t.Errorf("recovery logged %d times, want once:\n%s", n, h.logs.String())
 	}
 }
+
+// TestWorkerPanicIsDeadLettered: a handler that panics on one message
+// dead-letters it with ReasonPanic and the stack, once, and the worker goes on
+// with the next messages.
+func TestWorkerPanicIsDeadLettered(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	poison := raw(99)
+	var calls atomic.Int32
+	h.runClean(func(ctx context.Context, r article.Raw) ([]article.Clean, error) {
+		if r.ID == poison.ID {
+			calls.Add(1)
+			var m map[string]int
+			m["boom"]++ // a nil map write: a real runtime panic
+		}
+		return split(ctx, r)
+	})
+	h.publishRaw(poison)
+	for i := range 5 {
+		h.publishRaw(raw(i))
+	}
+	var dl []*nats.Msg
+	natstest.Eventually(t, 10*time.Second, "5 clean articles and the poison dead-lettered", func() bool {
+		dl = h.deadLetters(topology.StageClean)
+		return h.streamMsgs(topology.StreamClean) == 5 && len(dl) == 1 && h.settled(topology.StageClean)
+	})
+	if got := dl[0].Header.Get(stage.HeaderReason); got != stage.ReasonPanic {
+		t.Errorf("reason = %q, want %q", got, stage.ReasonPanic)
+	}
+	if got := dl[0].Header.Get(stage.HeaderError); !strings.Contains(got, "assignment to entry in nil map") || !strings.Contains(got, "worker_test.go") {
+		t.Errorf("error header %q lacks the panic value or its stack", got)
+	}
+	if calls.Load() != 1 {
+		t.Errorf("poison handled %d times, want 1 (a panic is not retried)", calls.Load())
+	}
+	if !strings.Contains(h.logs.String(), "article_id="+poison.ID) {
+		t.Errorf("the dead letter's log line does not name the article %s:\n%s", poison.ID, h.logs.String())
+	}
+	if got := testutil.ToFloat64(h.metrics.DeadLettered.WithLabelValues(topology.StageClean, stage.ReasonPanic)); got != 1 {
+		t.Errorf("dead-lettered{panic} = %v, want 1", got)
+	}
+}

@@ -18,7 +18,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/topology"
 	"github.com/casewire/casewire/pkg/warehouse"
 )
@@ -52,7 +52,7 @@ const notSetUp = "no casewire worker has started against this server yet"
 
 // Take reads every stage's consumer, input stream and dead letters.
 func Take(ctx context.Context, js jetstream.JetStream, now func() time.Time) (Snapshot, error) {
-	dl, err := pipeline.DeadLetters(ctx, js)
+	dl, err := deadletter.Count(ctx, js)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
 		return Snapshot{}, fmt.Errorf("status: %w (%s)", err, notSetUp)
 	}

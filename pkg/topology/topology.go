@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/casewire/casewire/pkg/config"
 )
 
 // Subjects, versioned like the payloads they carry (article.Version).
@@ -92,19 +94,16 @@ type Config struct {
 	MemoryStorage bool          // tests only: streams in memory
 }
 
-// DefaultConfig is what a single-node run uses.
-func DefaultConfig() Config {
+// DefaultConfig is what a single-node run uses: the streams settings'
+// defaults, whose one home is config.Default.
+func DefaultConfig() Config { return FromSettings(config.Default().Streams) }
+
+// FromSettings maps the streams settings onto the topology. Streams are
+// bounded by age, not size: MaxBytes is unlimited.
+func FromSettings(c config.Streams) Config {
 	return Config{
-		Replicas:      1,
-		MaxAge:        7 * 24 * time.Hour,
-		MaxBytes:      -1,
-		DeadLetterAge: 30 * 24 * time.Hour,
-		// Long enough to cover a worker's restart and retries; a redelivery
-		// inside it publishes the same ids and is dropped by the server.
-		Duplicates:    20 * time.Minute,
-		AckWait:       30 * time.Second,
-		MaxDeliver:    8,
-		MaxAckPending: 1024,
+		Replicas: c.Replicas, MaxAge: c.MaxAge, MaxBytes: -1, DeadLetterAge: c.DeadLetterAge, Duplicates: c.Duplicates,
+		AckWait: c.AckWait, MaxDeliver: c.MaxDeliver, MaxAckPending: c.MaxAckPending,
 	}
 }
 

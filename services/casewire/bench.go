@@ -10,12 +10,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/casewire/casewire/pkg/bench"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
+	"github.com/casewire/casewire/services/casewire/internal/bench"
 )
 
-func benchCommand(flags *service.Flags) *cobra.Command {
+func benchCommand(flags *process.Flags) *cobra.Command {
 	var (
 		c          bench.Config
 		out        string
@@ -51,7 +51,7 @@ func benchCommand(flags *service.Flags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx, stop := service.SignalContext(cmd.Context())
+			ctx, stop := process.SignalContext(cmd.Context())
 			defer stop()
 			stamp := time.Now().UTC().Format("20060102T150405Z")
 			if err := os.MkdirAll(out, 0o755); err != nil {

@@ -7,10 +7,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 )
 
-func configCommand(flags *service.Flags) *cobra.Command {
+func configCommand(flags *process.Flags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Show the effective configuration (secrets redacted), or every setting with --fields",

@@ -17,11 +17,11 @@ import (
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/deadletter"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/status"
 )
 
-func dlqCommand(flags *service.Flags) *cobra.Command {
+func dlqCommand(flags *process.Flags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dlq",
 		Short: "List, show, replay and delete dead letters",
@@ -133,16 +133,16 @@ func dlqCommand(flags *service.Flags) *cobra.Command {
 }
 
 // withStore connects to NATS as configured and opens the dead-letter stream.
-func withStore(cmd *cobra.Command, flags *service.Flags, f func(context.Context, *deadletter.Store) error) error {
+func withStore(cmd *cobra.Command, flags *process.Flags, f func(context.Context, *deadletter.Store) error) error {
 	cfg, err := flags.Load(config.Default())
 	if err != nil {
 		return err
 	}
-	log, err := service.NewLogger(cfg.Log, os.Stderr)
+	log, err := process.NewLogger(cfg.Log, os.Stderr)
 	if err != nil {
 		return err
 	}
-	ctx, stop := service.SignalContext(cmd.Context())
+	ctx, stop := process.SignalContext(cmd.Context())
 	defer stop()
 	// A bounded wait: an operator's command must not hang on a wrong URL
 	// (connecting gives up within seconds; this bounds the work after).
@@ -184,7 +184,7 @@ func printList(w io.Writer, ls []deadletter.Letter, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEQ\tSTAGE\tREASON\tAGE\tERROR\tSUBJECT")
 	for _, l := range ls {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", l.Seq, l.Stage, l.Reason, age(l.Age(now)), deadletter.Excerpt(l.Error, 60), l.Subject)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", l.Seq, l.Stage, l.Reason, age(l.Age(now)), deadletter.Excerpt(l.Error, 60), l.Origin())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -199,7 +199,13 @@ func printList(w io.Writer, ls []deadletter.Letter, now time.Time) error {
 }
 
 func printLetter(w io.Writer, l deadletter.Letter, now time.Time) {
-	fmt.Fprintf(w, "seq:        %d\nstage:      %s\nreason:     %s\nage:        %s\nsubject:    %s\n", l.Seq, l.Stage, l.Reason, age(l.Age(now)), l.Subject)
+	fmt.Fprintf(w, "seq:        %d\nstage:      %s\nreason:     %s\nage:        %s\n", l.Seq, l.Stage, l.Reason, age(l.Age(now)))
+	if l.Subject != "" {
+		fmt.Fprintf(w, "subject:    %s\n", l.Subject)
+	}
+	if l.URI != "" {
+		fmt.Fprintf(w, "uri:        %s\n", l.URI)
+	}
 	fmt.Fprintf(w, "error:      %s\n", l.Error)
 	if err := l.Replayable(); err != nil {
 		fmt.Fprintf(w, "replay:     %v\n", err)

@@ -6,9 +6,9 @@ package main
 import (
 	"os"
 
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 )
 
 func main() {
-	os.Exit(service.Main(rootCommand()))
+	os.Exit(process.Main(rootCommand()))
 }

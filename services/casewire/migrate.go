@@ -6,11 +6,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/pipeline"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
+	"github.com/casewire/casewire/pkg/warehouse"
 )
 
-func migrateCommand(flags *service.Flags) *cobra.Command {
+func migrateCommand(flags *process.Flags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "migrate",
 		Short: "Create or upgrade the ClickHouse schema and load the divisions table (load does this at start too)",
@@ -20,8 +20,12 @@ func migrateCommand(flags *service.Flags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := pipeline.OpenWarehouse(cmd.Context(), cfg, nil); err != nil {
+			w, err := warehouse.Open(cmd.Context(), cfg, nil)
+			if err != nil {
 				return err
+			}
+			if err := w.Close(); err != nil {
+				return fmt.Errorf("close ClickHouse connection: %w", err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "schema of %s at %s is up to date\n", cfg.ClickHouse.Database, cfg.ClickHouse.Addr)
 			return nil

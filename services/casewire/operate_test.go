@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
@@ -127,7 +128,7 @@ func TestOperatorsDay(t *testing.T) {
 		st, ok = connect.ReadRunState(config.Default().NATS)
 		return ok
 	})
-	conn, err := connect.ClickHouse(ctx, config.ClickHouse{Addr: ch.Addr, Database: "casewire", User: "default", DialTimeout: time.Second})
+	conn, err := chconn.Open(ctx, config.ClickHouse{Addr: ch.Addr, Database: "casewire", User: "default", DialTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

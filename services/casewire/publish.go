@@ -16,12 +16,11 @@ import (
 	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
-	"github.com/casewire/casewire/pkg/pipeline"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/topology"
 )
 
-func publishCommand(flags *service.Flags) *cobra.Command {
+func publishCommand(flags *process.Flags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "publish [FILE|-]",
 		Short: "Publish raw articles by hand (JSON Lines, as fetch --stdio writes them), refusing id conflicts",
@@ -45,11 +44,11 @@ func publishCommand(flags *service.Flags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			log, err := service.NewLogger(cfg.Log, os.Stderr)
+			log, err := process.NewLogger(cfg.Log, os.Stderr)
 			if err != nil {
 				return err
 			}
-			ctx, stop := service.SignalContext(cmd.Context())
+			ctx, stop := process.SignalContext(cmd.Context())
 			defer stop()
 			nc, js, err := connect.NATSTool(ctx, cfg.NATS, cfg.Streams, "publish", true, log)
 			if err != nil {
@@ -77,7 +76,7 @@ func publishLines(ctx context.Context, js jetstream.JetStream, in io.Reader, out
 			fmt.Fprintf(out, "line %d: not published: %v\n", n, err)
 			continue
 		}
-		if err := pipeline.CheckRawID(r); err != nil {
+		if err := article.CheckRawID(r); err != nil {
 			conflicts++
 			fmt.Fprintf(out, "line %d: not published: %v\n", n, err)
 			continue

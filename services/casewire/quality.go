@@ -5,13 +5,13 @@ import (
 
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/fetch"
-	"github.com/casewire/casewire/pkg/pipeline"
-	"github.com/casewire/casewire/pkg/quality"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
+	"github.com/casewire/casewire/services/casewire/internal/quality"
 )
 
-func qualityCommand(flags *service.Flags) *cobra.Command {
+func qualityCommand(flags *process.Flags) *cobra.Command {
 	var cleanOnly bool
 	var region string
 	cmd := &cobra.Command{
@@ -36,7 +36,7 @@ func qualityCommand(flags *service.Flags) *cobra.Command {
 			if cleanOnly {
 				return nil
 			}
-			x, _, err := pipeline.NewExtractor(cfg.Extract)
+			x, _, err := extract.FromConfig(cfg.Extract)
 			if err != nil {
 				return err
 			}

@@ -3,11 +3,11 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 )
 
 func rootCommand() *cobra.Command {
-	var flags service.Flags
+	var flags process.Flags
 	root := &cobra.Command{
 		Use:           "casewire",
 		Short:         "casewire turns Chinese public-security news into statistics in ClickHouse",

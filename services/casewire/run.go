@@ -15,16 +15,21 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/spf13/cobra"
 
+	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/deadletter"
+	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/fetch"
-	"github.com/casewire/casewire/pkg/overview"
 	"github.com/casewire/casewire/pkg/pipeline"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
+	"github.com/casewire/casewire/pkg/stage"
+	"github.com/casewire/casewire/pkg/warehouse"
+	"github.com/casewire/casewire/services/casewire/internal/overview"
 )
 
-func runCommand(flags *service.Flags) *cobra.Command {
+func runCommand(flags *process.Flags) *cobra.Command {
 	var once bool
 	var source string
 	cmd := &cobra.Command{
@@ -50,7 +55,7 @@ func runCommand(flags *service.Flags) *cobra.Command {
 			if len(cfg.Fetch.Sources) == 0 {
 				return errors.New("nothing to read: give paths or configure fetch.sources")
 			}
-			ctx, stop := service.SignalContext(cmd.Context())
+			ctx, stop := process.SignalContext(cmd.Context())
 			defer stop()
 			return runAll(ctx, cfg, once, cmd.OutOrStdout())
 		},
@@ -62,18 +67,18 @@ func runCommand(flags *service.Flags) *cobra.Command {
 
 func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) error {
 	start := time.Now()
-	log, err := service.NewLogger(cfg.Log, os.Stderr)
+	log, err := process.NewLogger(cfg.Log, os.Stderr)
 	if err != nil {
 		return err
 	}
-	rt, cleanup, err := service.StartRuntime(ctx, cfg, "run", log)
+	rt, cleanup, err := process.StartRuntime(ctx, cfg, "run", log)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
 	// Ready only while ClickHouse answers too: every stage of this process
 	// depends on it through load.
-	checks, release, err := service.ClickHouseReadiness(ctx, cfg.ClickHouse)
+	checks, release, err := chconn.Readiness(ctx, cfg.ClickHouse)
 	if err != nil {
 		return err
 	}
@@ -89,17 +94,18 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 	defer remove()
 	log.Info("pipeline address", "nats", rt.URL, "http", httpAddr, "state", connect.RunStatePath(cfg.NATS))
 
-	writer, err := pipeline.OpenWarehouse(ctx, cfg, log)
+	writer, err := warehouse.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	conn, err := connect.ClickHouse(ctx, cfg.ClickHouse)
+	defer writer.Close()
+	conn, err := chconn.Open(ctx, cfg.ClickHouse)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
 	log.Info("building the extractor (segmenter dictionary and gazetteer)")
-	x, _, err := pipeline.NewExtractor(cfg.Extract)
+	x, _, err := extract.FromConfig(cfg.Extract)
 	if err != nil {
 		return err
 	}
@@ -114,11 +120,11 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 		}
 	}()
 
-	runners, err := pipeline.FetchRunners(ctx, rt.Env)
+	runners, err := fetch.Runners(ctx, rt.Env)
 	if err != nil {
 		return err
 	}
-	st, err := pipeline.ScanAll(ctx, runners)
+	st, err := fetch.ScanAll(ctx, runners)
 	if err != nil {
 		return err
 	}
@@ -138,20 +144,20 @@ func runAll(ctx context.Context, cfg config.Config, once bool, out io.Writer) er
 	for _, r := range runners {
 		r.Interval = cfg.Fetch.WatchInterval
 	}
-	pipeline.WatchAll(ctx, rt.Env, runners)
+	fetch.WatchAll(ctx, rt.Env, runners)
 	return nil
 }
 
 // serveHTTP serves metrics and health on addr ("" none) and returns the
 // address bound once it listens; a port taken is logged, not fatal.
-func serveHTTP(ctx context.Context, addr string, rt *service.Runtime, log *slog.Logger) string {
+func serveHTTP(ctx context.Context, addr string, rt *process.Runtime, log *slog.Logger) string {
 	if addr == "" {
 		return ""
 	}
 	bound := make(chan string, 1)
 	failed := make(chan error, 1)
 	go func() {
-		if err := service.Serve(ctx, addr, rt.HTTPHandler(), log, func(a string) { bound <- a }); err != nil {
+		if err := process.Serve(ctx, addr, rt.HTTPHandler(), log, func(a string) { bound <- a }); err != nil {
 			log.Error("metrics server", "err", err, "setting", "http.addr")
 			failed <- err
 		}
@@ -166,11 +172,11 @@ func serveHTTP(ctx context.Context, addr string, rt *service.Runtime, log *slog.
 
 // report prints what a user wants to see first: what was read, what failed,
 // and what ClickHouse now holds.
-func report(ctx context.Context, out io.Writer, st fetch.Stats, took time.Duration, env pipeline.Env, conn driver.Conn, cfg config.Config) {
+func report(ctx context.Context, out io.Writer, st fetch.Stats, took time.Duration, env stage.Env, conn driver.Conn, cfg config.Config) {
 	fmt.Fprintf(out, "\ncasewire: pipeline caught up in %s\n", took.Round(100*time.Millisecond))
 	fmt.Fprintf(out, "  read %d files (%.1f KB): %d raw articles, %d new, %d rejected\n",
 		st.Files, float64(st.Bytes)/1024, st.Articles, st.Published, st.Rejected)
-	if dl, err := pipeline.DeadLetters(ctx, env.JS); err == nil {
+	if dl, err := deadletter.Count(ctx, env.JS); err == nil {
 		var total uint64
 		var per []string
 		for stage, n := range dl {

@@ -10,13 +10,14 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/spf13/cobra"
 
+	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/status"
 )
 
-func statusCommand(flags *service.Flags) *cobra.Command {
+func statusCommand(flags *process.Flags) *cobra.Command {
 	var sample, timeout time.Duration
 	var asJSON, noClickHouse bool
 	cmd := &cobra.Command{
@@ -34,11 +35,11 @@ func statusCommand(flags *service.Flags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx, stop := service.SignalContext(cmd.Context())
+			ctx, stop := process.SignalContext(cmd.Context())
 			defer stop()
 			ctx, cancel := context.WithTimeout(ctx, timeout+sample)
 			defer cancel()
-			log, err := service.NewLogger(cfg.Log, os.Stderr)
+			log, err := process.NewLogger(cfg.Log, os.Stderr)
 			if err != nil {
 				return err
 			}
@@ -69,7 +70,7 @@ func readStatus(ctx context.Context, cfg config.Config, sample time.Duration, wi
 	var conn driver.Conn
 	var chErr error
 	if withClickHouse {
-		conn, chErr = connect.ClickHouse(ctx, cfg.ClickHouse)
+		conn, chErr = chconn.Open(ctx, cfg.ClickHouse)
 		if chErr == nil {
 			defer conn.Close()
 		}

@@ -13,7 +13,6 @@ import (
 	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
 	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/topology"
 	"github.com/casewire/casewire/pkg/warehouse"
@@ -29,7 +28,7 @@ func TestStatusCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, js := natstest.Connect(t, srv.URL)
-	if err := topology.Ensure(ctx, js, connect.TopologyConfig(config.Default().Streams)); err != nil {
+	if err := topology.Ensure(ctx, js, topology.FromSettings(config.Default().Streams)); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 3 {

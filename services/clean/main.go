@@ -10,22 +10,22 @@ import (
 
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/pipeline"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/stage"
 )
 
 func main() {
-	os.Exit(service.Main(service.WorkerCommand(service.WorkerSpec{
+	os.Exit(process.Main(process.WorkerCommand(process.WorkerSpec{
 		Name:  "clean",
+		Uses:  []config.Section{config.SectionClean},
 		Short: "Clean raw articles from casewire.v1.raw into casewire.v1.clean",
 		Stdio: func(ctx context.Context, _ config.Config, _ []string, in io.Reader, out, errw io.Writer) error {
-			_, err := stage.Filter(ctx, in, out, errw, pipeline.CleanHandler(clean.New(clean.Options{})))
+			_, err := stage.Filter(ctx, in, out, errw, clean.Handler(clean.New(clean.Options{})))
 			return err
 		},
-		Run: func(ctx context.Context, rt *service.Runtime, _ []string) error {
+		Run: func(ctx context.Context, rt *process.Runtime, _ []string) error {
 			setGCPercent(400)
-			return pipeline.RunClean(ctx, rt.Env, clean.New(clean.Options{}))
+			return clean.Run(ctx, rt.Env, clean.New(clean.Options{}))
 		},
 	})))
 }

@@ -8,30 +8,31 @@ import (
 	"runtime/debug"
 
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/pipeline"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/extract"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/stage"
 )
 
 func main() {
-	os.Exit(service.Main(service.WorkerCommand(service.WorkerSpec{
+	os.Exit(process.Main(process.WorkerCommand(process.WorkerSpec{
 		Name:  "extract",
+		Uses:  []config.Section{config.SectionExtract},
 		Short: "Extract facts from casewire.v1.clean into casewire.v1.extracted",
 		Stdio: func(ctx context.Context, cfg config.Config, _ []string, in io.Reader, out, errw io.Writer) error {
-			x, _, err := pipeline.NewExtractor(cfg.Extract)
+			x, _, err := extract.FromConfig(cfg.Extract)
 			if err != nil {
 				return err
 			}
-			_, err = stage.Filter(ctx, in, out, errw, pipeline.ExtractHandler(x))
+			_, err = stage.Filter(ctx, in, out, errw, extract.Handler(x))
 			return err
 		},
-		Run: func(ctx context.Context, rt *service.Runtime, _ []string) error {
+		Run: func(ctx context.Context, rt *process.Runtime, _ []string) error {
 			setMemoryLimit(rt.Config.Extract.MemoryLimitMiB)
-			x, _, err := pipeline.NewExtractor(rt.Config.Extract)
+			x, _, err := extract.FromConfig(rt.Config.Extract)
 			if err != nil {
 				return err
 			}
-			return pipeline.RunExtract(ctx, rt.Env, x)
+			return extract.Run(ctx, rt.Env, x)
 		},
 	})))
 }

@@ -14,16 +14,16 @@ import (
 	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/fetch"
-	"github.com/casewire/casewire/pkg/pipeline"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/stage"
 )
 
 func main() {
 	var once bool
 	var source string
-	cmd := service.WorkerCommand(service.WorkerSpec{
+	cmd := process.WorkerCommand(process.WorkerSpec{
 		Name:  "fetch",
+		Uses:  []config.Section{config.SectionFetch},
 		Short: "Fetch feeds, web pages, files, folders and dumps into casewire.v1.raw",
 		Long: "fetch reads every source of fetch.sources in the configuration (RSS/Atom feeds, web and\n" +
 			"listing pages, files, folders, Sogou and JSON Lines dumps) and the paths given as\n" +
@@ -34,7 +34,7 @@ func main() {
 		Stdio: func(ctx context.Context, cfg config.Config, args []string, in io.Reader, out, errw io.Writer) error {
 			return stdio(cfg, fetch.Source{Name: source}, args, in, out, errw)
 		},
-		Run: func(ctx context.Context, rt *service.Runtime, args []string) error {
+		Run: func(ctx context.Context, rt *process.Runtime, args []string) error {
 			if len(args) > 0 {
 				rt.Config.Fetch.Sources = append(rt.Config.Fetch.Sources, config.Source{Name: source, Paths: args})
 			}
@@ -43,7 +43,7 @@ func main() {
 	})
 	cmd.Flags().BoolVar(&once, "once", false, "scan the sources once and exit instead of watching")
 	cmd.Flags().StringVar(&source, "source", "local", "source name for paths given as arguments (part of every article id)")
-	os.Exit(service.Main(cmd))
+	os.Exit(process.Main(cmd))
 }
 
 // stdio writes the raw articles of the paths as JSON Lines; "-" reads
@@ -70,18 +70,18 @@ func stdio(cfg config.Config, src fetch.Source, paths []string, in io.Reader, ou
 	return nil
 }
 
-func run(ctx context.Context, rt *service.Runtime, once bool) error {
-	rs, err := pipeline.FetchRunners(ctx, rt.Env)
+func run(ctx context.Context, rt *process.Runtime, once bool) error {
+	rs, err := fetch.Runners(ctx, rt.Env)
 	if err != nil {
 		return err
 	}
 	if once {
-		st, err := pipeline.ScanAll(ctx, rs)
+		st, err := fetch.ScanAll(ctx, rs)
 		rt.Log.Info("fetched", "files", st.Files, "files_skipped", st.Skipped, "articles", st.Articles,
 			"published", st.Published, "rejected", st.Rejected, "requests", st.Requests,
 			"not_modified", st.NotModified, "errors", st.Errors)
 		return err
 	}
-	pipeline.WatchAll(ctx, rt.Env, rs)
+	fetch.WatchAll(ctx, rt.Env, rs)
 	return nil
 }

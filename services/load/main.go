@@ -7,35 +7,39 @@ import (
 	"io"
 	"os"
 
+	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/pipeline"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/stage"
+	"github.com/casewire/casewire/pkg/warehouse"
 )
 
 func main() {
-	os.Exit(service.Main(service.WorkerCommand(service.WorkerSpec{
+	os.Exit(process.Main(process.WorkerCommand(process.WorkerSpec{
 		Name:  "load",
+		Uses:  []config.Section{config.SectionClickHouse, config.SectionLoad},
 		Short: "Load casewire.v1.extracted into ClickHouse (schema applied at start)",
 		// Ready only while ClickHouse answers too: without it load can only pile up retries.
-		Checks: func(ctx context.Context, cfg config.Config) (map[string]service.Check, func(), error) {
-			return service.ClickHouseReadiness(ctx, cfg.ClickHouse)
+		Checks: func(ctx context.Context, cfg config.Config) (map[string]process.Check, func(), error) {
+			return chconn.Readiness(ctx, cfg.ClickHouse)
 		},
 		Stdio: func(ctx context.Context, cfg config.Config, _ []string, in io.Reader, out, errw io.Writer) error {
-			w, err := pipeline.OpenWarehouse(ctx, cfg, nil)
+			w, err := warehouse.Open(ctx, cfg, nil)
 			if err != nil {
 				return err
 			}
-			st, err := stage.BatchFilter(ctx, in, errw, cfg.Load.BatchRows, pipeline.LoadHandler(w))
+			defer w.Close()
+			st, err := stage.BatchFilter(ctx, in, errw, cfg.Load.BatchRows, w.Write)
 			fmt.Fprintf(out, "loaded %d of %d articles into %s\n", st.Out, st.In, cfg.ClickHouse.Database)
 			return err
 		},
-		Run: func(ctx context.Context, rt *service.Runtime, _ []string) error {
-			w, err := pipeline.OpenWarehouse(ctx, rt.Config, rt.Log)
+		Run: func(ctx context.Context, rt *process.Runtime, _ []string) error {
+			w, err := warehouse.Open(ctx, rt.Config, rt.Log)
 			if err != nil {
 				return err
 			}
-			return pipeline.RunLoad(ctx, rt.Env, w)
+			defer w.Close()
+			return warehouse.Run(ctx, rt.Env, w)
 		},
 	})))
 }

@@ -39,7 +39,7 @@ var shared struct {
 // Extractor returns the test binary's extractor and gazetteer.
 func Extractor(t testing.TB) (*extract.Extractor, *gazetteer.Gazetteer) {
 	t.Helper()
-	shared.once.Do(func() { shared.x, shared.gz, shared.err = pipeline.NewExtractor(config.Extract{}) })
+	shared.once.Do(func() { shared.x, shared.gz, shared.err = extract.FromConfig(config.Extract{}) })
 	if shared.err != nil {
 		t.Fatal(shared.err)
 	}
@@ -62,7 +62,7 @@ type Stack struct {
 	JS       jetstream.JetStream
 	Conn     driver.Conn // default database: DB
 	DB       string
-	Env      pipeline.Env
+	Env      stage.Env
 	Registry *prometheus.Registry // the stages' metrics
 	stop     func()
 }
@@ -96,7 +96,7 @@ func Start(t *testing.T, o Options) *Stack {
 	}
 	w := warehouse.NewWriter(conn, db, warehouse.WriterOptions{})
 	if o.Divisions {
-		if err := w.LoadDivisions(ctx, pipeline.Divisions(gz)); err != nil {
+		if err := w.LoadDivisions(ctx, warehouse.DivisionsOf(gz)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -105,7 +105,7 @@ func Start(t *testing.T, o Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := pipeline.Env{JS: js, Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: m}
+	env := stage.Env{JS: js, Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: m}
 	sctx, cancel := context.WithCancel(context.Background())
 	wait := pipeline.StartConsumers(sctx, env, pipeline.Parts{Cleaner: clean.New(clean.Options{}), Extractor: x, Writer: w})
 	s := &Stack{Server: srv, JS: js, Conn: conn, DB: db, Env: env, Registry: reg}

@@ -17,8 +17,10 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/pkg/deadletter"
+	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/natsembed"
 	"github.com/casewire/casewire/pkg/pipeline"
 	"github.com/casewire/casewire/pkg/stage"
@@ -62,7 +64,7 @@ func StartStack(ctx context.Context, admin driver.Conn, ch config.ClickHouse, db
 		s.Close(ctx)
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	if err := topology.Ensure(ctx, s.JS, connect.TopologyConfig(config.Default().Streams)); err != nil {
+	if err := topology.Ensure(ctx, s.JS, topology.FromSettings(config.Default().Streams)); err != nil {
 		s.Close(ctx)
 		return nil, fmt.Errorf("topology: %w", err)
 	}
@@ -168,9 +170,9 @@ func (w Workers) startInProcess(ctx context.Context, s *Stack, extractors int, r
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
-	env := pipeline.Env{JS: s.JS, Config: config.Default(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: m}
+	env := stage.Env{JS: s.JS, Config: config.Default(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: m}
 	wr := warehouse.NewWriter(s.Admin, s.Database, warehouse.WriterOptions{Logger: env.Log})
-	if err := wr.LoadDivisions(ctx, pipeline.Divisions(w.Engine.Places)); err != nil {
+	if err := wr.LoadDivisions(ctx, warehouse.DivisionsOf(w.Engine.Places)); err != nil {
 		return fmt.Errorf("load divisions: %w", err)
 	}
 	wctx, cancel := context.WithCancel(context.Background())
@@ -186,11 +188,11 @@ func (w Workers) startInProcess(ctx context.Context, s *Stack, extractors int, r
 			}
 		})
 	}
-	run(func(ctx context.Context) error { return pipeline.RunClean(ctx, env, w.Engine.Cleaner) })
+	run(func(ctx context.Context) error { return clean.Run(ctx, env, w.Engine.Cleaner) })
 	for range extractors {
-		run(func(ctx context.Context) error { return pipeline.RunExtract(ctx, env, w.Engine.Extractor) })
+		run(func(ctx context.Context) error { return extract.Run(ctx, env, w.Engine.Extractor) })
 	}
-	run(func(ctx context.Context) error { return pipeline.RunLoad(ctx, env, wr) })
+	run(func(ctx context.Context) error { return warehouse.Run(ctx, env, wr) })
 	r.cancel = cancel
 	r.wait = func() error {
 		wg.Wait()
@@ -432,7 +434,7 @@ func (w Workers) Pipeline(ctx context.Context, s *Stack, dir, source string, wan
 			return res, err
 		}
 	}
-	if dl, err := pipeline.DeadLetters(ctx, s.JS); err == nil {
+	if dl, err := deadletter.Count(ctx, s.JS); err == nil {
 		for _, n := range dl {
 			res.Dead += n
 		}

@@ -1,4 +1,4 @@
-package service
+package process
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 )
 
 // Check is one readiness condition, e.g. "the NATS connection is up".
-type Check func(ctx context.Context) error
+type Check = func(ctx context.Context) error
 
 // NATSCheck is ready while the connection is connected.
 func NATSCheck(nc *nats.Conn) Check {

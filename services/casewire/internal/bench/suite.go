@@ -17,9 +17,9 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
-	"github.com/casewire/casewire/pkg/benchcorpus"
+	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
+	"github.com/casewire/casewire/services/casewire/internal/benchcorpus"
 )
 
 // Config sizes a benchmark run.
@@ -113,7 +113,7 @@ func Run(ctx context.Context, e *Engine, c Config) (*Report, error) {
 	if !slices.Contains(c.LimitWorkers, procs) {
 		c.LimitWorkers = append(c.LimitWorkers, procs)
 	}
-	admin, err := connect.ClickHouse(ctx, c.ClickHouse)
+	admin, err := chconn.Open(ctx, c.ClickHouse)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,8 @@
-package service
+package process
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -16,7 +17,7 @@ import (
 // healthcheckCommand probes the running worker's own endpoint. Distroless
 // and scratch images have no curl or wget, so a container healthcheck runs
 // the binary itself; it reads the same configuration and so knows http.addr.
-func healthcheckCommand(name string, flags *Flags) *cobra.Command {
+func healthcheckCommand(name string, sections []config.Section, flags *Flags) *cobra.Command {
 	var path string
 	var timeout time.Duration
 	cmd := &cobra.Command{
@@ -24,7 +25,7 @@ func healthcheckCommand(name string, flags *Flags) *cobra.Command {
 		Short: "Exit 0 if this service's /readyz (or --path) answers 200 on http.addr; for container healthchecks",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := flags.Load(config.Default())
+			cfg, err := flags.LoadFor(sections, config.Default())
 			if err != nil {
 				return err
 			}
@@ -46,14 +47,14 @@ func healthcheckCommand(name string, flags *Flags) *cobra.Command {
 // wildcard host becomes the loopback address.
 func ProbeURL(addr, path string) (string, error) {
 	if addr == "" {
-		return "", fmt.Errorf("config http.addr: off, no endpoint to probe")
+		return "", config.Invalid(errors.New("config http.addr: off, no endpoint to probe"))
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", fmt.Errorf("config http.addr %q: %w", addr, err)
+		return "", config.Invalid(fmt.Errorf("config http.addr %q: %w", addr, err))
 	}
 	if port == "0" || port == "" {
-		return "", fmt.Errorf("config http.addr %q: a probe needs a fixed port", addr)
+		return "", config.Invalid(fmt.Errorf("config http.addr %q: a probe needs a fixed port", addr))
 	}
 	switch host {
 	case "", "0.0.0.0":

@@ -1,4 +1,4 @@
-package pipeline
+package fetch
 
 import (
 	"strings"
@@ -8,7 +8,7 @@ import (
 	"github.com/casewire/casewire/pkg/config"
 )
 
-func TestWebOptions(t *testing.T) {
+func TestWebOptionsOf(t *testing.T) {
 	cases := []struct {
 		name          string
 		edit          func(*config.Fetch)
@@ -28,7 +28,7 @@ func TestWebOptions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			fc := config.Default().Fetch
 			tc.edit(&fc)
-			o := WebOptions(fc)
+			o := WebOptionsOf(fc)
 			if !strings.Contains(o.UserAgent, tc.wantUA) || o.Retries != tc.wantRetries || o.MaxRedirects != tc.wantRedirects {
 				t.Errorf("got %+v", o)
 			}

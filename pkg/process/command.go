@@ -1,8 +1,7 @@
-package service
+package process
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,7 +19,7 @@ import (
 
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
-	"github.com/casewire/casewire/pkg/pipeline"
+	"github.com/casewire/casewire/pkg/deadletter"
 	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/topology"
 )
@@ -42,10 +42,15 @@ func (f *Flags) Load(base config.Config) (config.Config, error) {
 	return config.ReadFrom(base, f.ConfigFile, os.LookupEnv, f.Sets)
 }
 
+// LoadFor is Load validating only the given sections.
+func (f *Flags) LoadFor(sections []config.Section, base config.Config) (config.Config, error) {
+	return config.ReadFor(sections, base, f.ConfigFile, os.LookupEnv, f.Sets)
+}
+
 // Runtime is what a running worker gets: configuration, logger, metrics, and
 // its JetStream connection.
 type Runtime struct {
-	pipeline.Env
+	stage.Env
 	NC       *nats.Conn
 	URL      string // the NATS server's URL (the embedded server's own when nats.url is "embedded")
 	Registry *prometheus.Registry
@@ -73,6 +78,10 @@ type WorkerSpec struct {
 	Run func(ctx context.Context, rt *Runtime, args []string) error
 	// Args validates positional arguments (default: none allowed).
 	Args cobra.PositionalArgs
+	// Uses are the configuration sections of the stage beyond those of
+	// every worker (config.WorkerSections): only these are validated, so a
+	// mistake in another stage's section does not stop this one.
+	Uses []config.Section
 	// Checks adds readiness checks beyond NATS (load: ClickHouse); the
 	// returned function releases what they hold. Optional.
 	Checks func(ctx context.Context, cfg config.Config) (map[string]Check, func(), error)
@@ -90,7 +99,7 @@ func WorkerCommand(spec WorkerSpec) *cobra.Command {
 		SilenceErrors: true,
 		Args:          spec.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := flags.Load(config.Default())
+			cfg, err := flags.LoadFor(config.WorkerSections(spec.Uses...), config.Default())
 			if err != nil {
 				return err
 			}
@@ -140,7 +149,7 @@ func WorkerCommand(spec WorkerSpec) *cobra.Command {
 		cmd.Flags().BoolVar(&stdio, "stdio", false, "run as a Unix filter: JSON Lines in on stdin, out on stdout, errors on stderr; no NATS")
 	}
 	flags.Bind(cmd)
-	cmd.AddCommand(healthcheckCommand(spec.Name, &flags))
+	cmd.AddCommand(healthcheckCommand(spec.Name, config.WorkerSections(spec.Uses...), &flags))
 	return cmd
 }
 
@@ -180,7 +189,7 @@ func StartRuntime(ctx context.Context, cfg config.Config, name string, log *slog
 		m.InitStages(h.Stage)
 	}
 	if err := reg.Register(stage.NewDeadLetterCollector(func(ctx context.Context) (map[string]uint64, error) {
-		return pipeline.DeadLetters(ctx, js)
+		return deadletter.Count(ctx, js)
 	}, topology.Stages(), lagScrapeTimeout)); err != nil {
 		cleanup()
 		return nil, nil, fmt.Errorf("register dead-letter metrics: %w", err)
@@ -192,7 +201,7 @@ func StartRuntime(ctx context.Context, cfg config.Config, name string, log *slog
 		}
 	}
 	rt := &Runtime{
-		Env:      pipeline.Env{JS: js, Config: cfg, Log: log, Metrics: m},
+		Env:      stage.Env{JS: js, Config: cfg, Log: log, Metrics: m},
 		NC:       nc,
 		URL:      url,
 		Registry: reg,
@@ -210,20 +219,28 @@ func SignalContext(parent context.Context) (context.Context, context.CancelFunc)
 	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 }
 
-// Main runs a command and turns its error into an exit status. It is the
-// whole of every binary's main.
+// Main runs a command and turns its error into an exit status: 2 for a
+// configuration that cannot be used (config.Error), 1 for any other failure.
+// It is the whole of every binary's main.
 func Main(cmd *cobra.Command) int {
-	if err := cmd.Execute(); err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", cmd.Name(), err)
-		if errors.Is(err, stage.ErrSomeFailed) {
-			return 1
-		}
-		if strings.HasPrefix(err.Error(), "config") {
-			return 2
-		}
+	err := cmd.Execute()
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "%s: %v\n", cmd.Name(), err)
+	return ExitCode(err)
+}
+
+// ExitCode is the exit status of a command that failed with err.
+func ExitCode(err error) int {
+	switch {
+	case err == nil:
+		return 0
+	case config.IsInvalid(err):
+		return 2
+	default:
 		return 1
 	}
-	return 0
 }
 
 // redactURL hides credentials a NATS URL may carry (nats://user:pass@host),
@@ -239,4 +256,22 @@ func redactURL(s string) string {
 		out = append(out, part)
 	}
 	return strings.Join(out, ",")
+}
+
+// lagScrapeTimeout bounds the consumer info requests of one scrape, so a
+// scrape while NATS is away answers (with casewire_consumer_info_up 0)
+// instead of hanging past Prometheus' own timeout.
+const lagScrapeTimeout = 2 * time.Second
+
+// lagHops are the consumers whose lag a process exports: a stage worker its
+// own (every replica reports the same numbers, so dashboards take max by
+// stage), the all-in-one run every stage, fetch none.
+func lagHops(name string) []topology.Hop {
+	if h, err := topology.HopFor(name); err == nil {
+		return []topology.Hop{h}
+	}
+	if name == "run" {
+		return topology.Hops()
+	}
+	return nil
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/casewire/casewire/pkg/extract"
 	"github.com/casewire/casewire/pkg/fetch"
 	"github.com/casewire/casewire/pkg/gazetteer"
-	"github.com/casewire/casewire/pkg/pipeline"
 )
 
 // Engine is the stages' logic, built once per process: the extractor and
@@ -43,7 +42,7 @@ func NewEngine() (*Engine, error) {
 		wg     sync.WaitGroup
 	)
 	wg.Go(func() { seg, segErr = gse.NewEmbed("zh_s") })
-	x, gz, err := pipeline.NewExtractor(config.Extract{})
+	x, gz, err := extract.FromConfig(config.Extract{})
 	wg.Wait()
 	if err != nil {
 		return nil, err

@@ -1,13 +1,13 @@
-package connect_test
+package chconn_test
 
 import (
 	"context"
 	"testing"
 	"time"
 
+	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/connect"
 )
 
 // TestClickHouseDatabase: the connection opens in the configured database,
@@ -30,7 +30,7 @@ func TestClickHouseDatabase(t *testing.T) {
 			defer cancel()
 			cfg := config.Default().ClickHouse
 			cfg.Addr, cfg.Database = chtest.Addr(t), c.database
-			conn, err := connect.ClickHouse(ctx, cfg)
+			conn, err := chconn.Open(ctx, cfg)
 			if err != nil {
 				t.Fatalf("connect: %v", err)
 			}

@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casewire/casewire/pkg/bench"
-	"github.com/casewire/casewire/pkg/benchcorpus"
 	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/services/casewire/internal/bench"
+	"github.com/casewire/casewire/services/casewire/internal/benchcorpus"
 )
 
 func newEngine(tb testing.TB) *bench.Engine {

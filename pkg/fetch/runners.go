@@ -1,45 +1,41 @@
-package pipeline
+package fetch
 
 import (
 	"context"
 	"fmt"
 	"os"
-	"regexp"
 	"sync"
 
 	"github.com/casewire/casewire/pkg/config"
-	"github.com/casewire/casewire/pkg/fetch"
 	"github.com/casewire/casewire/pkg/stage"
 )
 
-// FetchRunners builds one runner per configured source. The web client is
+// Runners builds one runner per configured source. The web client is
 // shared, so the per-host rate limit and robots.txt cache span sources.
-func FetchRunners(ctx context.Context, env Env) ([]*fetch.Runner, error) {
-	pub, err := fetch.NewPublisher(ctx, env.JS, env.Config.Streams.Replicas, env.Log)
+func Runners(ctx context.Context, env stage.Env) ([]*Runner, error) {
+	pub, err := NewPublisher(ctx, env.JS, env.Config.Streams.Replicas, env.Log)
 	if err != nil {
 		return nil, err
 	}
 	fc := env.Config.Fetch
-	var web *fetch.Web
-	progress := fetch.NewProgress(os.Stderr, env.Log)
-	var rs []*fetch.Runner
+	var web *Web
+	progress := NewProgress(os.Stderr, env.Log)
+	var rs []*Runner
 	for i, s := range fc.Sources {
-		var pattern *regexp.Regexp
-		if s.LinkPattern != "" {
-			if pattern, err = regexp.Compile(s.LinkPattern); err != nil {
-				return nil, fmt.Errorf("fetch.sources[%d].link_pattern: %w", i, err)
-			}
+		pattern, err := s.LinkRegexp()
+		if err != nil {
+			return nil, fmt.Errorf("fetch.sources[%d].link_pattern: %w", i, err)
 		}
 		if len(s.Feeds)+len(s.Pages) > 0 && web == nil {
-			web = fetch.NewWeb(WebOptions(fc), env.Log)
+			web = NewWeb(WebOptionsOf(fc), env.Log)
 		}
 		interval := s.Interval
 		if interval <= 0 {
 			interval = fc.PollInterval
 		}
 		env.Metrics.InitSource(s.Name)
-		rs = append(rs, &fetch.Runner{
-			Source:       fetch.Source{Name: s.Name, Outlet: s.Outlet, Region: s.Region, Charset: s.Charset},
+		rs = append(rs, &Runner{
+			Source:       Source{Name: s.Name, Outlet: s.Outlet, Region: s.Region, Charset: s.Charset},
 			Paths:        s.Paths,
 			Feeds:        s.Feeds,
 			Pages:        s.Pages,
@@ -47,7 +43,7 @@ func FetchRunners(ctx context.Context, env Env) ([]*fetch.Runner, error) {
 			FeedContent:  s.FeedContent,
 			AllowPrivate: s.AllowPrivate,
 			Web:          web,
-			Options:      fetch.Options{MaxBytes: fc.MaxBytes},
+			Options:      Options{MaxBytes: fc.MaxBytes},
 			Pub:          pub,
 			Interval:     fc.WatchInterval,
 			PollInterval: interval,
@@ -65,20 +61,20 @@ func FetchRunners(ctx context.Context, env Env) ([]*fetch.Runner, error) {
 // observeFetch counts fetch's passes. Seen are the articles read again
 // whose version was published before, and pages that answered 304 or links
 // already known.
-func observeFetch(m *stage.Metrics) func(string, fetch.Stats, error) {
+func observeFetch(m *stage.Metrics) func(string, Stats, error) {
 	if m == nil {
 		return nil
 	}
-	return func(source string, st fetch.Stats, err error) {
+	return func(source string, st Stats, err error) {
 		m.ObserveFetch(source, st.Published, st.Articles-st.Published+st.NotModified, st.Rejected, st.Errors, err)
 	}
 }
 
-// WebOptions maps the fetch configuration onto the web client's options.
-func WebOptions(fc config.Fetch) fetch.WebOptions {
+// WebOptionsOf maps the fetch configuration onto the web client's options.
+func WebOptionsOf(fc config.Fetch) WebOptions {
 	ua := fc.UserAgent
 	if ua == "" {
-		ua = fetch.DefaultUserAgent(fc.ContactURL)
+		ua = DefaultUserAgent(fc.ContactURL)
 	}
 	retries := fc.Retries
 	if retries == 0 {
@@ -88,15 +84,15 @@ func WebOptions(fc config.Fetch) fetch.WebOptions {
 	if redirects == 0 {
 		redirects = -1
 	}
-	return fetch.WebOptions{
+	return WebOptions{
 		UserAgent: ua, Timeout: fc.Timeout, Retries: retries, HostDelay: fc.HostDelay,
 		MaxRedirects: redirects, MaxBytes: fc.MaxBytes,
 	}
 }
 
 // ScanAll runs one pass over every source.
-func ScanAll(ctx context.Context, rs []*fetch.Runner) (fetch.Stats, error) {
-	var total fetch.Stats
+func ScanAll(ctx context.Context, rs []*Runner) (Stats, error) {
+	var total Stats
 	for _, r := range rs {
 		st, err := r.Scan(ctx)
 		total = total.Add(st)
@@ -108,11 +104,11 @@ func ScanAll(ctx context.Context, rs []*fetch.Runner) (fetch.Stats, error) {
 }
 
 // WatchAll watches every source until ctx ends.
-func WatchAll(ctx context.Context, env Env, rs []*fetch.Runner) {
+func WatchAll(ctx context.Context, env stage.Env, rs []*Runner) {
 	var wg sync.WaitGroup
 	for _, r := range rs {
 		wg.Go(func() {
-			r.Watch(ctx, func(st fetch.Stats) {
+			r.Watch(ctx, func(st Stats) {
 				env.Log.Info("fetched", "stage", "fetch", "source", r.Source.Name, "files", st.Files,
 					"articles", st.Articles, "published", st.Published, "rejected", st.Rejected,
 					"requests", st.Requests, "not_modified", st.NotModified, "errors", st.Errors)

@@ -1,7 +1,8 @@
-// Package service is what every casewire binary needs around its stage:
-// logging, connections to NATS and ClickHouse from the configuration, and the
-// metrics and health endpoint.
-package service
+// Package process is what every casewire binary needs around its stage: the
+// command line and configuration, logging, the NATS connection and JetStream
+// topology, metrics, the health endpoint and the exit status. It knows no
+// stage: each binary passes its own (see services/).
+package process
 
 import (
 	"fmt"
@@ -15,8 +16,7 @@ import (
 )
 
 // NewLogger builds the process logger: text on a terminal, JSON otherwise
-// (format "auto"), or as configured. A line with a msg_id also carries the
-// article_id it names.
+// (format "auto"), or as configured.
 func NewLogger(c config.Log, w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
@@ -34,5 +34,5 @@ func NewLogger(c config.Log, w io.Writer) (*slog.Logger, error) {
 	if format == "text" {
 		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(articleIDHandler{Handler: h}), nil
+	return slog.New(h), nil
 }

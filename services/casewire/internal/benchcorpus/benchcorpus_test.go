@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/casewire/casewire/pkg/article"
-	"github.com/casewire/casewire/pkg/benchcorpus"
 	"github.com/casewire/casewire/pkg/fetch"
+	"github.com/casewire/casewire/services/casewire/internal/benchcorpus"
 )
 
 func TestWriteReadsBackUnique(t *testing.T) {

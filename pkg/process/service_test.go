@@ -1,9 +1,8 @@
-package service_test
+package process_test
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,12 +14,12 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/casewire/casewire/pkg/article"
+	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/clean"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/natstest"
-	"github.com/casewire/casewire/pkg/pipeline"
-	"github.com/casewire/casewire/pkg/service"
+	"github.com/casewire/casewire/pkg/process"
 	"github.com/casewire/casewire/pkg/topology"
 )
 
@@ -28,14 +27,14 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 // served starts a stage's runtime on a fresh JetStream server and serves its
 // endpoint on a loopback port, as WorkerCommand does.
-func served(t *testing.T, name string, checks func(ctx context.Context, cfg config.Config) (map[string]service.Check, func(), error)) (*natstest.Server, *service.Runtime, string) {
+func served(t *testing.T, name string, checks func(ctx context.Context, cfg config.Config) (map[string]process.Check, func(), error)) (*natstest.Server, *process.Runtime, string) {
 	t.Helper()
 	srv := natstest.Start(t)
 	cfg := config.Default()
 	cfg.NATS.URL = srv.URL
 	cfg.HTTP.Addr = "127.0.0.1:0"
 	ctx := natstest.Context(t)
-	rt, cleanup, err := service.StartRuntime(ctx, cfg, name, quiet())
+	rt, cleanup, err := process.StartRuntime(ctx, cfg, name, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +52,7 @@ func served(t *testing.T, name string, checks func(ctx context.Context, cfg conf
 	bound := make(chan string, 1)
 	errc := make(chan error, 1)
 	go func() {
-		errc <- service.Serve(ctx, cfg.HTTP.Addr, service.Handler(rt.Registry, rt.Checks), quiet(), func(a string) { bound <- a })
+		errc <- process.Serve(ctx, cfg.HTTP.Addr, process.Handler(rt.Registry, rt.Checks), quiet(), func(a string) { bound <- a })
 	}()
 	select {
 	case addr := <-bound:
@@ -80,13 +79,13 @@ func get(t *testing.T, url string) (int, string) {
 
 func TestEndpointsOfEveryService(t *testing.T) {
 	chAddr := chtest.Addr(t)
-	loadChecks := func(ctx context.Context, cfg config.Config) (map[string]service.Check, func(), error) {
+	loadChecks := func(ctx context.Context, cfg config.Config) (map[string]process.Check, func(), error) {
 		cfg.ClickHouse.Addr = chAddr
-		return service.ClickHouseReadiness(ctx, cfg.ClickHouse)
+		return chconn.Readiness(ctx, cfg.ClickHouse)
 	}
 	cases := []struct {
 		name   string
-		checks func(ctx context.Context, cfg config.Config) (map[string]service.Check, func(), error)
+		checks func(ctx context.Context, cfg config.Config) (map[string]process.Check, func(), error)
 		// wantLag is the stage whose consumer lag the service exports, if any.
 		wantLag []string
 	}{
@@ -165,7 +164,7 @@ func TestEndpointsOfEveryService(t *testing.T) {
 func TestLoadNotReadyWithoutClickHouse(t *testing.T) {
 	t.Parallel()
 	conn, _ := chtest.Open(t)
-	check := service.ClickHouseCheck(conn)
+	check := chconn.Check(conn)
 	ctx := natstest.Context(t)
 	if err := check(ctx); err != nil {
 		t.Fatalf("check against a running server: %v", err)
@@ -176,7 +175,7 @@ func TestLoadNotReadyWithoutClickHouse(t *testing.T) {
 	if err := check(ctx); err == nil {
 		t.Fatal("check passes on a closed connection")
 	}
-	h := service.Handler(service.NewRegistry(), map[string]service.Check{"clickhouse": check})
+	h := process.Handler(process.NewRegistry(), map[string]process.Check{"clickhouse": check})
 	rec := &recorder{header: http.Header{}}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "/readyz", nil)
 	h.ServeHTTP(rec, req)
@@ -225,7 +224,7 @@ func TestWorkerMetrics(t *testing.T) {
 
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- pipeline.RunClean(wctx, rt.Env, clean.New(clean.Options{})) }()
+	go func() { done <- clean.Run(wctx, rt.Env, clean.New(clean.Options{})) }()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -262,45 +261,6 @@ func grep(s, sub string) string {
 	return strings.Join(out, "\n")
 }
 
-func TestLogLinesCarryArticleID(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		name string
-		log  func(l *slog.Logger)
-		want string // article_id expected, "" for none
-	}{
-		{name: "raw msg id", log: func(l *slog.Logger) { l.Warn("dead-lettered", "msg_id", "raw:abc123") }, want: "abc123"},
-		{name: "clean msg id", log: func(l *slog.Logger) { l.Info("x", "msg_id", "clean:abc123-1") }, want: "abc123-1"},
-		{name: "extracted msg id", log: func(l *slog.Logger) { l.Info("x", "msg_id", "extracted:abc123-1") }, want: "abc123-1"},
-		{name: "msg id on the logger", log: func(l *slog.Logger) { l.With("msg_id", "raw:r9").Info("x") }, want: "r9"},
-		{name: "explicit article id wins", log: func(l *slog.Logger) { l.Info("x", "article_id", "mine", "msg_id", "raw:other") }, want: "mine"},
-		{name: "dead letter id is not an article", log: func(l *slog.Logger) { l.Info("x", "msg_id", "dlq:clean:S:3") }},
-		{name: "no msg id", log: func(l *slog.Logger) { l.Info("started") }},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			var buf bytes.Buffer
-			l, err := service.NewLogger(config.Log{Format: "json", Level: "info"}, &buf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc.log(l)
-			var rec map[string]any
-			if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
-				t.Fatalf("not one JSON line: %q: %v", buf.String(), err)
-			}
-			got, _ := rec["article_id"].(string)
-			if got != tc.want {
-				t.Errorf("article_id = %q, want %q in %s", got, tc.want, buf.String())
-			}
-			if n := strings.Count(buf.String(), `"article_id"`); n > 1 {
-				t.Errorf("article_id %d times: %s", n, buf.String())
-			}
-		})
-	}
-}
-
 func TestProbeURL(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -316,7 +276,7 @@ func TestProbeURL(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := service.ProbeURL(tc.addr, "/readyz")
+			got, err := process.ProbeURL(tc.addr, "/readyz")
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err = %v, want one naming %q", err, tc.err)
@@ -334,10 +294,10 @@ func TestProbe(t *testing.T) {
 	t.Parallel()
 	_, _, base := served(t, "clean", nil)
 	ctx := natstest.Context(t)
-	if err := service.Probe(ctx, base+"/readyz"); err != nil {
+	if err := process.Probe(ctx, base+"/readyz"); err != nil {
 		t.Errorf("probe of a ready worker: %v", err)
 	}
-	if err := service.Probe(ctx, base+"/nothing"); err == nil {
+	if err := process.Probe(ctx, base+"/nothing"); err == nil {
 		t.Errorf("probe of a missing path passed")
 	}
 }
@@ -346,7 +306,7 @@ func TestProbe(t *testing.T) {
 // metrics keep working beside them.
 func TestProfilingIsOptIn(t *testing.T) {
 	t.Parallel()
-	base := service.Handler(service.NewRegistry(), nil)
+	base := process.Handler(process.NewRegistry(), nil)
 	cases := []struct {
 		name string
 		h    http.Handler
@@ -354,9 +314,9 @@ func TestProfilingIsOptIn(t *testing.T) {
 		want int
 	}{
 		{"off by default", base, "/debug/pprof/cmdline", http.StatusNotFound},
-		{"on", service.Profiling(base), "/debug/pprof/cmdline", http.StatusOK},
-		{"on: index", service.Profiling(base), "/debug/pprof/", http.StatusOK},
-		{"on: metrics still served", service.Profiling(base), "/metrics", http.StatusOK},
+		{"on", process.Profiling(base), "/debug/pprof/cmdline", http.StatusOK},
+		{"on: index", process.Profiling(base), "/debug/pprof/", http.StatusOK},
+		{"on: metrics still served", process.Profiling(base), "/metrics", http.StatusOK},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
