@@ -386,13 +386,4 @@ SELECT
 FROM casewire.facts;
 
 -- Every migration above is applied.
-INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES
-    (1, 'schema_migrations', now()),
-    (2, 'articles', now()),
-    (3, 'facts', now()),
-    (4, 'entities', now()),
-    (5, 'divisions', now()),
-    (6, 'views', now()),
-    (7, 'statistics', now()),
-    (8, 'fact_stats', now()),
-    (9, 'fact_stats_unpartitioned', now());
+INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES (1, 'schema_migrations', now()), (2, 'articles', now()), (3, 'facts', now()), (4, 'entities', now()), (5, 'divisions', now()), (6, 'views', now()), (7, 'statistics', now()), (8, 'fact_stats', now()), (9, 'fact_stats_unpartitioned', now());

@@ -60,6 +60,13 @@ func stripComments(stmt string) string {
 // to local table. Writers and readers keep using the single-node names.
 func clusterSchema(t *testing.T) []byte {
 	t.Helper()
+	return clusterSchemaFor(t, clusterDB)
+}
+
+// clusterSchemaFor is clusterSchema for database db (its Keeper paths
+// included), so that tests can give each run a database of its own.
+func clusterSchemaFor(t *testing.T, db string) []byte {
+	t.Helper()
 	ms, err := warehouse.Migrations()
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +90,7 @@ func clusterSchema(t *testing.T) []byte {
 -- replace "%[2]s." throughout.
 
 CREATE DATABASE IF NOT EXISTS %[2]s ON CLUSTER %[1]s;
-`, clusterName, clusterDB, localSuffix)
+`, clusterName, db, localSuffix)
 	tables := map[string]bool{}
 	for _, m := range ms {
 		fmt.Fprintf(&b, "\n-- %04d_%s\n", m.Version, m.Name)
@@ -99,13 +106,13 @@ CREATE DATABASE IF NOT EXISTS %[2]s ON CLUSTER %[1]s;
 					t.Fatalf("table %s has no shard key: add it to shardKeys", name)
 				}
 				tables[name] = true
-				args := fmt.Sprintf("'%s%s/%s%s', '{replica}'", zkPathPrefix, clusterDB, name, localSuffix)
+				args := fmt.Sprintf("'%s%s/%s%s', '{replica}'", zkPathPrefix, db, name, localSuffix)
 				if ver != "" {
 					args += ", " + ver
 				}
 				out = fmt.Sprintf("CREATE TABLE IF NOT EXISTS {db}.%[1]s%[2]s ON CLUSTER %[3]s\n%[4]s\nENGINE = ReplicatedReplacingMergeTree(%[5]s)%[6]s;\n\n"+
 					"CREATE TABLE IF NOT EXISTS {db}.%[1]s ON CLUSTER %[3]s AS {db}.%[1]s%[2]s\nENGINE = Distributed(%[3]s, %[7]s, %[1]s%[2]s, %[8]s);\n",
-					name, localSuffix, clusterName, cols, args, strings.TrimRight(rest, "; \n"), clusterDB, key)
+					name, localSuffix, clusterName, cols, args, strings.TrimRight(rest, "; \n"), db, key)
 			case createMV.MatchString(stmt):
 				g := createMV.FindStringSubmatch(stmt)
 				body := g[3]
@@ -132,17 +139,19 @@ CREATE DATABASE IF NOT EXISTS %[2]s ON CLUSTER %[1]s;
 			default:
 				t.Fatalf("migration %04d_%s: no cluster form for statement:\n%s", m.Version, m.Name, stmt)
 			}
-			b.WriteString(strings.ReplaceAll(out, "{db}", clusterDB))
+			b.WriteString(strings.ReplaceAll(out, "{db}", db))
 		}
 	}
 	b.WriteString("\n-- Every migration above is applied.\n")
-	fmt.Fprintf(&b, "INSERT INTO %s.schema_migrations (version, name, applied_at) VALUES\n", clusterDB)
+	// One line: clickhouse-client 18.16 reads an INSERT's VALUES only to the
+	// end of the line.
+	fmt.Fprintf(&b, "INSERT INTO %s.schema_migrations (version, name, applied_at) VALUES", db)
 	for i, m := range ms {
 		sep := ","
 		if i == len(ms)-1 {
-			sep = ";"
+			sep = ";\n"
 		}
-		fmt.Fprintf(&b, "    (%d, '%s', now())%s\n", m.Version, m.Name, sep)
+		fmt.Fprintf(&b, " (%d, '%s', now())%s", m.Version, m.Name, sep)
 	}
 	return []byte(b.String())
 }
