@@ -201,10 +201,11 @@ start_zookeeper() {
 	running zookeeper && zk_answers && return 0
 	write_zookeeper
 	log "starting ZooKeeper on 127.0.0.1:$zk_port"
-	(cd "$data/zookeeper" && nohup java -Xmx256m -Dlog4j.configuration="file:$data/zookeeper/log4j.properties" \
+	# exec: the pid recorded is Java's own, so that stop and kill reach it.
+	(cd "$data/zookeeper" && exec nohup java -Xmx256m -Dlog4j.configuration="file:$data/zookeeper/log4j.properties" \
 		-cp "/usr/share/zookeeper/*:/usr/share/java/*" org.apache.zookeeper.server.quorum.QuorumPeerMain \
-		"$data/zookeeper/zoo.cfg" >"$data/zookeeper/stdout.log" 2>&1 &
-		echo $! >"$data/zookeeper/pid")
+		"$data/zookeeper/zoo.cfg") >"$data/zookeeper/stdout.log" 2>&1 &
+	echo $! >"$data/zookeeper/pid"
 	wait_for ZooKeeper zk_answers_named zookeeper
 }
 zk_answers_named() { zk_answers; }
