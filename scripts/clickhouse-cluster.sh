@@ -14,6 +14,13 @@
 #   scripts/clickhouse-cluster.sh nodes        one line per process: name, pid (or -), address
 #   scripts/clickhouse-cluster.sh kill NAME    SIGKILL one process (zookeeper, or ch-S-R); `start` brings it back
 #   scripts/clickhouse-cluster.sh pause NAME   stop one process with SIGTERM, waiting for it to exit
+#   scripts/clickhouse-cluster.sh restore ch-S-R
+#                                              start a replica that refuses to (after kill -9, "The local set
+#                                              of parts ... doesn't look like the set of parts in ZooKeeper"):
+#                                              creates its flags/force_restore_data, as ClickHouse's
+#                                              documentation prescribes; the replica then sets the parts ZooKeeper
+#                                              does not know aside (detached/) and fetches the shard's data from
+#                                              the other replica
 #
 # Shape: CASEWIRE_CLUSTER_SHARDS (default 2) x CASEWIRE_CLUSTER_REPLICAS (default 2).
 # Ports: from CASEWIRE_CLUSTER_PORT (default 19100): ClickHouse node i (i = shard*REPLICAS+replica,
@@ -272,6 +279,15 @@ start) start ;;
 stop) stop ;;
 status) status ;;
 nodes) nodes ;;
+restore)
+	[ $# -eq 2 ] && node_names | grep -qx "$2" || { echo "usage: $0 restore ch-S-R" >&2; exit 2; }
+	stop_one "$2"
+	mkdir -p "$data/$2/data/flags"
+	touch "$data/$2/data/flags/force_restore_data"
+	log "$2: starting with flags/force_restore_data"
+	start_node "$2"
+	wait_for "$2" ch_answers "$2"
+	;;
 kill | pause)
 	[ $# -eq 2 ] && known "$2" || { echo "usage: $0 $1 zookeeper|ch-S-R" >&2; exit 2; }
 	if [ "$1" = kill ]; then
@@ -282,5 +298,5 @@ kill | pause)
 		stop_one "$2"
 	fi
 	;;
-*) echo "usage: $0 start|stop|status|nodes|kill NAME|pause NAME" >&2; exit 2 ;;
+*) echo "usage: $0 start|stop|status|nodes|kill NAME|pause NAME|restore NAME" >&2; exit 2 ;;
 esac
