@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
@@ -393,6 +394,7 @@ func TestClusterFaults(t *testing.T) {
 	rec["articles loaded while ZooKeeper was down"] = fmt.Sprintf("%d of %d", h.loaded()-loadedAtStop, to-from)
 	clusterScript(t, "start")
 	rec["ZooKeeper back -> no read-only table"] = waitReplicas(t, addrs, db, 3*time.Minute).Round(10 * time.Millisecond).String()
+	rec["ON CLUSTER DDL after the ZooKeeper outage"] = checkDDL(t, addrs, db)
 	zkBack := time.Now()
 	rec["ZooKeeper back -> all published loaded"] = h.waitLoaded(uint64(to), 3*time.Minute, ps...).Round(10 * time.Millisecond).String()
 	t.Logf("ZooKeeper back; all loaded %s later", time.Since(zkBack).Round(time.Millisecond))
@@ -416,6 +418,65 @@ func TestClusterFaults(t *testing.T) {
 	o := outcome{Test: "cluster: ClickHouse replica kill -9, ZooKeeper stop, NATS stream leader down", Recovery: rec}
 	h.verify(&o, started)
 	checkReplicasAgree(t, addrs, db)
+}
+
+// checkDDL runs an ON CLUSTER statement with a short timeout. ClickHouse
+// 18.16's DDL worker can stop for good after a ZooKeeper outage ("Unexpected
+// error, will terminate"), after which that server never runs ON CLUSTER
+// statements until it restarts: the check finds such servers (the probe table
+// is missing there), restarts them, and reports what it did.
+func checkDDL(t *testing.T, addrs []string, db string) string {
+	t.Helper()
+	cfg := config.Default().ClickHouse
+	cfg.Addr, cfg.Database = addrs[0], "default"
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	conn, err := connect.ClickHouse(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	probe := func(name string) error {
+		return conn.Exec(clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"distributed_ddl_task_timeout": 30})),
+			"CREATE TABLE IF NOT EXISTS "+db+"."+name+" ON CLUSTER casewire (a UInt8) ENGINE = Memory")
+	}
+	if err := probe("ddl_probe"); err == nil {
+		return "ran on every server"
+	} else {
+		t.Logf("ON CLUSTER statement after the ZooKeeper outage: %v", err)
+	}
+	names := map[string]string{} // address -> node name, from the script
+	for _, l := range strings.Split(clusterScript(t, "nodes"), "\n") {
+		if f := strings.Fields(l); len(f) == 3 {
+			names[f[2]] = f[0]
+		}
+	}
+	var stalled []string
+	for _, a := range addrs {
+		one := cfg
+		one.Addr = a
+		c, err := connect.ClickHouse(ctx, one)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n uint64
+		err = c.QueryRow(ctx, "SELECT count() FROM system.tables WHERE database = '"+db+"' AND name = 'ddl_probe'").Scan(&n)
+		c.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			stalled = append(stalled, names[a])
+		}
+	}
+	for _, name := range stalled {
+		clusterScript(t, "pause", name)
+	}
+	clusterScript(t, "start")
+	if err := probe("ddl_probe_2"); err != nil {
+		t.Fatalf("ON CLUSTER statement after restarting %v: %v", stalled, err)
+	}
+	return fmt.Sprintf("stalled on %v (DDL worker stopped); ran after restarting them", stalled)
 }
 
 // waitLoaded polls until v_articles holds n articles and returns how long it took.
