@@ -39,9 +39,10 @@ func clusterAddrs(t *testing.T) []string {
 }
 
 // clusterDatabase creates, on every server of the cluster, a database that
-// only this test uses, with the cluster schema (schema.sql for that database
-// name, its own Keeper paths), and drops it when the test ends. It returns
-// the configuration that points load at the cluster.
+// only this test uses, with the cluster schema as load applies it when
+// clickhouse.cluster is set (warehouse.MigrateCluster: the statements of
+// schema.sql for that database name and its own Keeper paths), and drops it
+// when the test ends. It returns the configuration that points at it.
 func clusterDatabase(t *testing.T, addrs []string) config.ClickHouse {
 	t.Helper()
 	var suffix [5]byte
@@ -70,45 +71,21 @@ func clusterDatabase(t *testing.T, addrs []string) config.ClickHouse {
 		_ = admin.Close()
 	})
 	start := time.Now()
-	ledger := "INSERT INTO " + db + ".schema_migrations "
-	for _, stmt := range warehouse.SplitStatements(string(clusterSchemaFor(t, db))) {
-		if strings.HasPrefix(stmt, ledger) {
-			// The driver stalls on an INSERT ... VALUES sent to 18.16 as
-			// text; the same rows go as a native batch.
-			if err := recordMigrations(ctx, admin, db); err != nil {
-				t.Fatalf("cluster schema: %v", err)
-			}
-			continue
-		}
-		if err := admin.Exec(ctx, stmt); err != nil {
-			t.Fatalf("cluster schema: %v\n%s", err, stmt)
-		}
+	// As load does with clickhouse.cluster set.
+	if err := warehouse.MigrateCluster(ctx, admin, db, clusterName); err != nil {
+		t.Fatalf("migrate on cluster %s: %v", clusterName, err)
+	}
+	ms, err := warehouse.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recorded uint64
+	if err := admin.QueryRow(ctx, "SELECT uniqExact(version) FROM "+db+".schema_migrations").Scan(&recorded); err != nil || recorded != uint64(len(ms)) {
+		t.Fatalf("%d migrations recorded on the cluster (%v), want %d", recorded, err, len(ms))
 	}
 	t.Logf("cluster schema for %s applied in %v", db, time.Since(start).Round(time.Millisecond))
 	cfg.Database = db
 	return cfg
-}
-
-// recordMigrations is schema.sql's last statement: every migration applied.
-func recordMigrations(ctx context.Context, conn driver.Conn, db string) error {
-	ms, err := warehouse.Migrations()
-	if err != nil {
-		return err
-	}
-	b, err := conn.PrepareBatch(ctx, "INSERT INTO "+db+".schema_migrations (version, name, applied_at)")
-	if err != nil {
-		return fmt.Errorf("record migrations: %w", err)
-	}
-	for _, m := range ms {
-		if err := b.Append(m.Version, m.Name, time.Now().UTC().Truncate(time.Second)); err != nil {
-			_ = b.Abort()
-			return fmt.Errorf("record migration %d: %w", m.Version, err)
-		}
-	}
-	if err := b.Send(); err != nil {
-		return fmt.Errorf("record migrations: %w", err)
-	}
-	return nil
 }
 
 // openDB connects to addr (one server or several), database db.
@@ -279,7 +256,12 @@ func TestClusterMatchesOneNode(t *testing.T) {
 	}
 	for _, tg := range targets {
 		w := warehouse.NewWriter(tg.conn, tg.db, warehouse.WriterOptions{Now: clock(now)})
-		if err := warehouse.Migrate(ctx, tg.conn, tg.db); err != nil {
+		migrate := func() error { return warehouse.Migrate(ctx, tg.conn, tg.db) }
+		if tg.conn == cluster {
+			// Again: all recorded, nothing sent.
+			migrate = func() error { return warehouse.MigrateCluster(ctx, tg.conn, tg.db, clusterName) }
+		}
+		if err := migrate(); err != nil {
 			t.Fatalf("%s: migrate: %v", tg.name, err)
 		}
 		for range 2 { // a redelivered batch
@@ -291,8 +273,7 @@ func TestClusterMatchesOneNode(t *testing.T) {
 			t.Fatalf("%s: divisions: %v", tg.name, err)
 		}
 	}
-	// Migrate found the cluster schema complete: no single-node table was
-	// created beside the Distributed ones.
+	// No single-node table was created beside the Distributed ones.
 	if rows := queryRows(t, cluster, "SELECT name, engine FROM system.tables WHERE database = '"+clusterCfg.Database+"' AND engine LIKE '%MergeTree' AND engine NOT LIKE 'Replicated%'"); len(rows) != 0 {
 		t.Errorf("load's migration created single-node tables on the cluster: %v", rows)
 	}

@@ -321,7 +321,8 @@ func TestClusterFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	overrides := map[string]string{"CASEWIRE_STREAMS_REPLICAS": "3"}
+	// load migrates ON CLUSTER: with schema.sql applied, it finds nothing to do.
+	overrides := map[string]string{"CASEWIRE_STREAMS_REPLICAS": "3", "CASEWIRE_CLICKHOUSE_CLUSTER": "casewire"}
 	natstest.Eventually(t, time.Minute, "the NATS cluster elects a JetStream leader", func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()

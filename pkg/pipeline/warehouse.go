@@ -19,11 +19,17 @@ func OpenWarehouse(ctx context.Context, cfg config.Config, log *slog.Logger) (*w
 		return nil, err
 	}
 	db := cfg.ClickHouse.Database
-	if err := conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+warehouse.QuoteIdent(db)); err != nil {
-		return nil, fmt.Errorf("create database %s: %w", db, err)
-	}
-	if err := warehouse.Migrate(ctx, conn, db); err != nil {
-		return nil, fmt.Errorf("migrate %s: %w", db, err)
+	if cluster := cfg.ClickHouse.Cluster; cluster != "" {
+		if err := warehouse.MigrateCluster(ctx, conn, db, cluster); err != nil {
+			return nil, fmt.Errorf("migrate %s on cluster %s: %w", db, cluster, err)
+		}
+	} else {
+		if err := conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+warehouse.QuoteIdent(db)); err != nil {
+			return nil, fmt.Errorf("create database %s: %w", db, err)
+		}
+		if err := warehouse.Migrate(ctx, conn, db); err != nil {
+			return nil, fmt.Errorf("migrate %s: %w", db, err)
+		}
 	}
 	w := warehouse.NewWriter(conn, db, warehouse.WriterOptions{Logger: log})
 	gz, err := gazetteer.Load()
