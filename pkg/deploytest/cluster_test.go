@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"github.com/casewire/casewire/pkg/article"
 	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/connect"
@@ -372,3 +375,104 @@ func TestClusterMatchesOneNode(t *testing.T) {
 }
 
 func batchOf[T any](xs ...T) []T { return xs }
+
+// TestClusterLoadCost measures what ClickHouse spends to load articles on the
+// cluster and on one server, when CASEWIRE_CLUSTER_COST names a number of
+// articles (the warehouse fixtures repeated under new ids), e.g.
+//
+//	CASEWIRE_CLUSTER_COST=50000 go test -count=1 -v -run TestClusterLoadCost ./pkg/deploytest
+//
+// It reads the servers' CPU time from /proc: the cluster's processes from
+// scripts/clickhouse-cluster.sh, the one server from scripts/clickhouse.sh's
+// pid file, so both must run on this machine.
+func TestClusterLoadCost(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("CASEWIRE_CLUSTER_COST"))
+	if n <= 0 {
+		t.Skip("CASEWIRE_CLUSTER_COST not set: the load cost measurement runs on demand")
+	}
+	addrs := clusterAddrs(t)
+	clusterCfg := clusterDatabase(t, addrs)
+	cluster := openDB(t, clusterCfg)
+	single, singleDB := chtest.Open(t)
+
+	out, err := exec.Command(filepath.Join(repoRoot(t), "scripts", "clickhouse-cluster.sh"), "nodes").Output()
+	if err != nil {
+		t.Fatalf("clickhouse-cluster.sh nodes: %v", err)
+	}
+	var clusterPIDs []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if f := strings.Fields(l); len(f) == 3 && f[1] != "-" {
+			clusterPIDs = append(clusterPIDs, f[1])
+		}
+	}
+	pid, err := os.ReadFile(filepath.Join(repoRoot(t), ".data", "clickhouse", "server.pid"))
+	if err != nil {
+		t.Fatalf("no local single server (scripts/clickhouse.sh): %v", err)
+	}
+	singlePIDs := []string{strings.TrimSpace(string(pid))}
+
+	batch := warehousetest.Batch()
+	articles := make([]article.Extracted, 0, n)
+	for i := 0; len(articles) < n; i++ {
+		for _, a := range batch {
+			a.ID = fmt.Sprintf("%s-%d", a.ID, i)
+			a.RawID = fmt.Sprintf("%s-%d", a.RawID, i)
+			a.Facts = slices.Clone(a.Facts)
+			for j := range a.Facts {
+				a.Facts[j].ID = fmt.Sprintf("%s-%d", a.Facts[j].ID, i)
+			}
+			articles = append(articles, a)
+		}
+	}
+	articles = articles[:n]
+	ctx := context.Background()
+	for _, tg := range []struct {
+		name string
+		conn driver.Conn
+		db   string
+		pids []string
+	}{
+		{"one server", single, singleDB, singlePIDs},
+		{"cluster 2x2", cluster, clusterCfg.Database, clusterPIDs},
+	} {
+		if tg.conn == single {
+			if err := warehouse.Migrate(ctx, tg.conn, tg.db); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w := warehouse.NewWriter(tg.conn, tg.db, warehouse.WriterOptions{})
+		before := cpuTicks(t, tg.pids)
+		start := time.Now()
+		for i := 0; i < len(articles); i += 1000 {
+			if rejected, err := w.Write(ctx, articles[i:min(i+1000, len(articles))]); err != nil || len(rejected) != 0 {
+				t.Fatalf("%s: write: %v, rejected %v", tg.name, err, rejected)
+			}
+		}
+		elapsed := time.Since(start)
+		ticks := cpuTicks(t, tg.pids) - before
+		t.Logf("%s: %d articles in %v (%.0f/s), ClickHouse processes %.2f s CPU, %.3f s per 1000 articles",
+			tg.name, n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), float64(ticks)/100, float64(ticks)/100/float64(n)*1000)
+	}
+}
+
+// cpuTicks sums user and system time, in clock ticks (1/100 s), of processes.
+func cpuTicks(t *testing.T, pids []string) int64 {
+	t.Helper()
+	var sum int64
+	for _, p := range pids {
+		b, err := os.ReadFile("/proc/" + p + "/stat")
+		if err != nil {
+			t.Fatalf("process %s: %v", p, err)
+		}
+		// Fields after the command name, which is in parentheses.
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+		for _, i := range []int{11, 12} { // utime, stime (fields 14, 15)
+			v, err := strconv.ParseInt(f[i], 10, 64)
+			if err != nil {
+				t.Fatalf("process %s stat: %v", p, err)
+			}
+			sum += v
+		}
+	}
+	return sum
+}
