@@ -82,9 +82,17 @@ func clusterDatabase(t *testing.T, addrs []string) config.ClickHouse {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A read may reach the replica that has not fetched the newest records
+	// yet (an insert returns once one replica of each shard holds it): poll.
 	var recorded uint64
-	if err := admin.QueryRow(ctx, "SELECT uniqExact(version) FROM "+db+".schema_migrations").Scan(&recorded); err != nil || recorded != uint64(len(ms)) {
-		t.Fatalf("%d migrations recorded on the cluster (%v), want %d", recorded, err, len(ms))
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		err := admin.QueryRow(ctx, "SELECT uniqExact(version) FROM "+db+".schema_migrations").Scan(&recorded)
+		if err == nil && recorded == uint64(len(ms)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d migrations recorded on the cluster (%v), want %d", recorded, err, len(ms))
+		}
 	}
 	t.Logf("cluster schema for %s applied in %v", db, time.Since(start).Round(time.Millisecond))
 	cfg.Database = db
@@ -282,6 +290,10 @@ func TestClusterMatchesOneNode(t *testing.T) {
 	}
 
 	compare := func(t *testing.T, phase string) {
+		// An insert returns once one replica of each shard holds it; a read
+		// may go to the other replica, which fetches the part a moment
+		// later. Compare once every replica has it.
+		syncReplicas(t, clusterCfg)
 		views := viewNames(t, single, singleDB)
 		if got := viewNames(t, cluster, clusterCfg.Database); !slices.Equal(got, views) {
 			t.Errorf("%s: cluster views %v, one node %v", phase, got, views)
