@@ -32,6 +32,8 @@ var (
 	createMV    = regexp.MustCompile(`(?s)^CREATE MATERIALIZED VIEW IF NOT EXISTS \{db\}\.(\w+) TO \{db\}\.(\w+) AS(.*)$`)
 	dropTable   = regexp.MustCompile(`^DROP TABLE IF EXISTS \{db\}\.(\w+)$`)
 	insertInto  = regexp.MustCompile(`(?s)^INSERT INTO \{db\}\.(\w+) (.*)$`)
+	alterTable  = regexp.MustCompile(`(?s)^ALTER TABLE \{db\}\.(\w+) (.*)$`)
+	mutation    = regexp.MustCompile(`^(?:UPDATE|DELETE)\b`)
 )
 
 // stripComments drops the leading comment lines of a statement.
@@ -99,6 +101,19 @@ func ClusterMigrations(cluster string) ([]Migration, error) {
 				if tables[name] {
 					cm.Statements = append(cm.Statements, fmt.Sprintf("DROP TABLE IF EXISTS {db}.%s%s ON CLUSTER %s", name, LocalSuffix, cluster))
 					delete(tables, name)
+				}
+			case alterTable.MatchString(stmt):
+				// A changed column: on every node's local table and on the
+				// Distributed one over them; a mutation (UPDATE, DELETE) on
+				// the local data only.
+				g := alterTable.FindStringSubmatch(stmt)
+				name, rest := g[1], strings.TrimRight(g[2], "; \n")
+				if !tables[name] {
+					return nil, fmt.Errorf("migration %04d_%s alters %s, which is no table", m.Version, m.Name, name)
+				}
+				cm.Statements = append(cm.Statements, fmt.Sprintf("ALTER TABLE {db}.%s%s ON CLUSTER %s %s", name, LocalSuffix, cluster, rest))
+				if !mutation.MatchString(rest) {
+					cm.Statements = append(cm.Statements, fmt.Sprintf("ALTER TABLE {db}.%s ON CLUSTER %s %s", name, cluster, rest))
 				}
 			case insertInto.MatchString(stmt):
 				// A refill, through the Distributed tables: nothing on a new
