@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -38,7 +39,34 @@ func clusterAddrs(t *testing.T) []string {
 	if v == "" {
 		t.Skip(clusterEnv + " not set: no ClickHouse cluster (CASEWIRE_CLUSTER=$(scripts/clickhouse-cluster.sh start))")
 	}
-	return strings.Split(v, ",")
+	addrs := strings.Split(v, ",")
+	lockCluster(t, addrs[0])
+	return addrs
+}
+
+// lockCluster holds the local cluster for this test alone until it ends:
+// the fault test stops servers and ZooKeeper, so the cluster tests of
+// different packages (run in parallel by go test) take turns. The lock is a
+// file named after the cluster's first address, locked with flock.
+func lockCluster(t *testing.T, first string) {
+	t.Helper()
+	path := filepath.Join(os.TempDir(), "casewire-cluster-"+strings.NewReplacer(":", "_", "/", "_").Replace(first)+".lock")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		t.Fatalf("cluster lock: %v", err)
+	}
+	start := time.Now()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatalf("cluster lock %s: %v", path, err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Logf("waited %v for the cluster (another package's cluster test)", d.Round(time.Millisecond))
+	}
+	t.Cleanup(func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	})
 }
 
 // clusterDatabase creates, on every server of the cluster, a database that
@@ -142,14 +170,16 @@ func rowStrings(ctx context.Context, conn driver.Conn, query string) ([][]string
 }
 
 func printValue(v any) string {
+	// Nullable columns scan into pointers.
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return "NULL"
+		}
+		return printValue(rv.Elem().Interface())
+	}
 	switch x := v.(type) {
 	case time.Time:
 		return x.UTC().Format("2006-01-02 15:04:05")
-	case *float64:
-		if x == nil {
-			return "NULL"
-		}
-		return strconv.FormatFloat(*x, 'f', -1, 64)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}

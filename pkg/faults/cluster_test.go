@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -309,6 +310,7 @@ func TestClusterFaults(t *testing.T) {
 		t.Skip(clusterEnv + " not set: no ClickHouse cluster (CASEWIRE_CLUSTER=$(scripts/clickhouse-cluster.sh start))")
 	}
 	addrs := strings.Split(env, ",")
+	lockCluster(t, addrs[0])
 	n := articleCount(t, defaultClusterArticles)
 	db := clusterDB(t, env)
 	nc := startNATSCluster(t)
@@ -529,4 +531,29 @@ func checkReplicasAgree(t *testing.T, addrs []string, db string) {
 			}
 		}
 	}
+}
+
+// lockCluster holds the local cluster for this test alone until it ends:
+// the fault test stops servers and ZooKeeper, so the cluster tests of
+// different packages (run in parallel by go test) take turns. The lock is a
+// file named after the cluster's first address, locked with flock.
+func lockCluster(t *testing.T, first string) {
+	t.Helper()
+	path := filepath.Join(os.TempDir(), "casewire-cluster-"+strings.NewReplacer(":", "_", "/", "_").Replace(first)+".lock")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		t.Fatalf("cluster lock: %v", err)
+	}
+	start := time.Now()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatalf("cluster lock %s: %v", path, err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Logf("waited %v for the cluster (another package's cluster test)", d.Round(time.Millisecond))
+	}
+	t.Cleanup(func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	})
 }

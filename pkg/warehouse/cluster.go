@@ -72,8 +72,7 @@ func ClusterMigrations(cluster string) ([]Migration, error) {
 			case createTable.MatchString(stmt):
 				g := createTable.FindStringSubmatch(stmt)
 				name, cols, ver, rest := g[1], g[2], strings.TrimSpace(g[3]), g[4]
-				key, ok := ShardKeys[name]
-				if !ok {
+				if _, ok := ShardKeys[name]; !ok {
 					return nil, fmt.Errorf("migration %04d_%s: table %s has no shard key in warehouse.ShardKeys", m.Version, m.Name, name)
 				}
 				tables[name] = true
@@ -84,8 +83,7 @@ func ClusterMigrations(cluster string) ([]Migration, error) {
 				cm.Statements = append(cm.Statements,
 					fmt.Sprintf("CREATE TABLE IF NOT EXISTS {db}.%s%s ON CLUSTER %s\n%s\nENGINE = ReplicatedReplacingMergeTree(%s)%s",
 						name, LocalSuffix, cluster, cols, args, strings.TrimRight(rest, "; \n")),
-					fmt.Sprintf("CREATE TABLE IF NOT EXISTS {db}.%[1]s ON CLUSTER %[3]s AS {db}.%[1]s%[2]s\nENGINE = Distributed(%[3]s, {dbname}, %[1]s%[2]s, %[4]s)",
-						name, LocalSuffix, cluster, key))
+					distributed(name, cluster))
 			case createMV.MatchString(stmt):
 				g := createMV.FindStringSubmatch(stmt)
 				body := g[3]
@@ -103,9 +101,12 @@ func ClusterMigrations(cluster string) ([]Migration, error) {
 					delete(tables, name)
 				}
 			case alterTable.MatchString(stmt):
-				// A changed column: on every node's local table and on the
-				// Distributed one over them; a mutation (UPDATE, DELETE) on
-				// the local data only.
+				// A changed column: on every node's local table, then the
+				// Distributed table over them made anew with the new columns
+				// (it holds no data: inserts are synchronous; and 18.16
+				// refuses ALTER ... ON CLUSTER on a table that is not
+				// replicated when the shards are). A mutation (UPDATE,
+				// DELETE) changes the local data only.
 				g := alterTable.FindStringSubmatch(stmt)
 				name, rest := g[1], strings.TrimRight(g[2], "; \n")
 				if !tables[name] {
@@ -113,7 +114,9 @@ func ClusterMigrations(cluster string) ([]Migration, error) {
 				}
 				cm.Statements = append(cm.Statements, fmt.Sprintf("ALTER TABLE {db}.%s%s ON CLUSTER %s %s", name, LocalSuffix, cluster, rest))
 				if !mutation.MatchString(rest) {
-					cm.Statements = append(cm.Statements, fmt.Sprintf("ALTER TABLE {db}.%s ON CLUSTER %s %s", name, cluster, rest))
+					cm.Statements = append(cm.Statements,
+						fmt.Sprintf("DROP TABLE IF EXISTS {db}.%s ON CLUSTER %s", name, cluster),
+						distributed(name, cluster))
 				}
 			case insertInto.MatchString(stmt):
 				// A refill, through the Distributed tables: nothing on a new
@@ -129,6 +132,12 @@ func ClusterMigrations(cluster string) ([]Migration, error) {
 		out = append(out, cm)
 	}
 	return out, nil
+}
+
+// distributed creates the Distributed table name over name_local.
+func distributed(name, cluster string) string {
+	return fmt.Sprintf("CREATE TABLE IF NOT EXISTS {db}.%[1]s ON CLUSTER %[3]s AS {db}.%[1]s%[2]s\nENGINE = Distributed(%[3]s, {dbname}, %[1]s%[2]s, %[4]s)",
+		name, LocalSuffix, cluster, ShardKeys[name])
 }
 
 // ClusterStatement fills in a cluster migration statement for database:
