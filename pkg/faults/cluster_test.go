@@ -300,8 +300,9 @@ func waitReplicas(t *testing.T, addrs []string, db string, timeout time.Duration
 // three-node NATS cluster (streams replicated three times) and the local
 // ClickHouse cluster (2 shards x 2 replicas behind Distributed tables), and
 // while articles stream in: kills -9 one ClickHouse replica and brings it
-// back; stops ZooKeeper for a while and starts it again; shuts down the NATS
-// node that leads the extracted stream and brings it back. The run ends like
+// back; stops ZooKeeper for a while and starts it again; with
+// CASEWIRE_CLUSTER_NATS_LEADER=1, shuts down the NATS node that leads the
+// extracted stream and brings it back. The run ends like
 // every fault test: every article in the views once, nothing pending, no
 // dead letters; and here also every replica of a shard holding the same rows.
 func TestClusterFaults(t *testing.T) {
