@@ -16,6 +16,17 @@ if [ -z "${CLICKHOUSE_ADDR:-}" ]; then
 fi
 echo "test: ClickHouse at $CLICKHOUSE_ADDR"
 
+# The ClickHouse cluster (ZooKeeper and 2 shards x 2 replicas) for the cluster
+# tests of pkg/deploytest and pkg/faults; stopped again at the end if started here.
+if [ -z "${CASEWIRE_CLUSTER:-}" ]; then
+	if ! scripts/clickhouse-cluster.sh status >/dev/null 2>&1; then
+		trap 'scripts/clickhouse-cluster.sh stop' EXIT
+	fi
+	CASEWIRE_CLUSTER=$(scripts/clickhouse-cluster.sh start)
+	export CASEWIRE_CLUSTER
+fi
+echo "test: ClickHouse cluster at $CASEWIRE_CLUSTER"
+
 unformatted=$(gofmt -l pkg services)
 if [ -n "$unformatted" ]; then
 	echo "test: gofmt would change:" >&2

@@ -387,9 +387,13 @@ FROM casewire.facts;
 
 -- 0010_fact_roles
 ALTER TABLE casewire.facts_local ON CLUSTER casewire ADD COLUMN role LowCardinality(String) DEFAULT '';
-ALTER TABLE casewire.facts ON CLUSTER casewire ADD COLUMN role LowCardinality(String) DEFAULT '';
+DROP TABLE IF EXISTS casewire.facts ON CLUSTER casewire;
+CREATE TABLE IF NOT EXISTS casewire.facts ON CLUSTER casewire AS casewire.facts_local
+ENGINE = Distributed(casewire, casewire, facts_local, cityHash64(article_id));
 ALTER TABLE casewire.facts_local ON CLUSTER casewire ADD COLUMN part_of String DEFAULT '';
-ALTER TABLE casewire.facts ON CLUSTER casewire ADD COLUMN part_of String DEFAULT '';
+DROP TABLE IF EXISTS casewire.facts ON CLUSTER casewire;
+CREATE TABLE IF NOT EXISTS casewire.facts ON CLUSTER casewire AS casewire.facts_local
+ENGINE = Distributed(casewire, casewire, facts_local, cityHash64(article_id));
 DROP TABLE IF EXISTS casewire.v_facts ON CLUSTER casewire;
 CREATE VIEW IF NOT EXISTS casewire.v_facts ON CLUSTER casewire AS
 SELECT *
@@ -418,13 +422,18 @@ GROUP BY article_id, indicator, unit;
 
 -- 0011_change_only_facts
 ALTER TABLE casewire.facts_local ON CLUSTER casewire MODIFY COLUMN value Nullable(Float64);
-ALTER TABLE casewire.facts ON CLUSTER casewire MODIFY COLUMN value Nullable(Float64);
+DROP TABLE IF EXISTS casewire.facts ON CLUSTER casewire;
+CREATE TABLE IF NOT EXISTS casewire.facts ON CLUSTER casewire AS casewire.facts_local
+ENGINE = Distributed(casewire, casewire, facts_local, cityHash64(article_id));
 ALTER TABLE casewire.facts_local ON CLUSTER casewire ADD COLUMN change_count_value Nullable(Float64) AFTER change_unit;
-ALTER TABLE casewire.facts ON CLUSTER casewire ADD COLUMN change_count_value Nullable(Float64) AFTER change_unit;
+DROP TABLE IF EXISTS casewire.facts ON CLUSTER casewire;
+CREATE TABLE IF NOT EXISTS casewire.facts ON CLUSTER casewire AS casewire.facts_local
+ENGINE = Distributed(casewire, casewire, facts_local, cityHash64(article_id));
 ALTER TABLE casewire.facts_local ON CLUSTER casewire ADD COLUMN change_count_unit LowCardinality(String) AFTER change_count_value;
-ALTER TABLE casewire.facts ON CLUSTER casewire ADD COLUMN change_count_unit LowCardinality(String) AFTER change_count_value;
+DROP TABLE IF EXISTS casewire.facts ON CLUSTER casewire;
+CREATE TABLE IF NOT EXISTS casewire.facts ON CLUSTER casewire AS casewire.facts_local
+ENGINE = Distributed(casewire, casewire, facts_local, cityHash64(article_id));
 ALTER TABLE casewire.facts_local ON CLUSTER casewire UPDATE value = NULL, unit = '' WHERE has_change = 1 AND value = change_value AND unit = change_unit;
-ALTER TABLE casewire.facts ON CLUSTER casewire UPDATE value = NULL, unit = '' WHERE has_change = 1 AND value = change_value AND unit = change_unit;
 DROP TABLE IF EXISTS casewire.v_statistics ON CLUSTER casewire;
 DROP TABLE IF EXISTS casewire.v_facts ON CLUSTER casewire;
 CREATE VIEW IF NOT EXISTS casewire.v_facts ON CLUSTER casewire AS
@@ -616,16 +625,4 @@ FROM
 GROUP BY month0, region_code, indicator, category, unit;
 
 -- Every migration above is applied.
-INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES
-    (1, 'schema_migrations', now()),
-    (2, 'articles', now()),
-    (3, 'facts', now()),
-    (4, 'entities', now()),
-    (5, 'divisions', now()),
-    (6, 'views', now()),
-    (7, 'statistics', now()),
-    (8, 'fact_stats', now()),
-    (9, 'fact_stats_unpartitioned', now()),
-    (10, 'fact_roles', now()),
-    (11, 'change_only_facts', now()),
-    (13, 'undated_month', now());
+INSERT INTO casewire.schema_migrations (version, name, applied_at) VALUES (1, 'schema_migrations', now()), (2, 'articles', now()), (3, 'facts', now()), (4, 'entities', now()), (5, 'divisions', now()), (6, 'views', now()), (7, 'statistics', now()), (8, 'fact_stats', now()), (9, 'fact_stats_unpartitioned', now()), (10, 'fact_roles', now()), (11, 'change_only_facts', now()), (13, 'undated_month', now());

@@ -60,6 +60,7 @@ type NATS struct {
 type ClickHouse struct {
 	Addr         string        `yaml:"addr" help:"native protocol host:port, comma separated for several replicas"`
 	Database     string        `yaml:"database" help:"database casewire writes to"`
+	Cluster      string        `yaml:"cluster" help:"ClickHouse cluster (remote_servers) whose Distributed and replicated tables load creates and migrates ON CLUSTER; empty: one server"`
 	User         string        `yaml:"user" help:"user name"`
 	Password     string        `yaml:"password" secret:"true" help:"password (environment or password_file only)"`
 	PasswordFile string        `yaml:"password_file" help:"file holding the password"`

@@ -20,26 +20,10 @@ const (
 	zkPathPrefix = "/clickhouse/tables/{shard}/"
 )
 
-// shardKeys shards every table so that all rows of one article live on one
-// shard: ReplacingMergeTree collapses duplicates only within a shard, and the
-// views' FINAL and (article_id, version) IN filters then work shard-locally.
-var shardKeys = map[string]string{
-	"schema_migrations": "version",
-	"articles":          "cityHash64(article_id)",
-	"facts":             "cityHash64(article_id)",
-	"entities":          "cityHash64(article_id)",
-	"divisions":         "cityHash64(code)",
-	"fact_stats":        "cityHash64(article_id)",
-}
-
 var (
 	createTable = regexp.MustCompile(`(?s)^CREATE TABLE IF NOT EXISTS \{db\}\.(\w+)\s*(\(.*\))\s*ENGINE = ReplacingMergeTree\(([^)]*)\)(.*)$`)
 	createView  = regexp.MustCompile(`(?s)^CREATE VIEW IF NOT EXISTS \{db\}\.(\w+) AS(.*)$`)
 	createMV    = regexp.MustCompile(`(?s)^CREATE MATERIALIZED VIEW IF NOT EXISTS \{db\}\.(\w+) TO \{db\}\.(\w+) AS(.*)$`)
-	dropTable   = regexp.MustCompile(`^DROP TABLE IF EXISTS \{db\}\.(\w+)$`)
-	insertInto  = regexp.MustCompile(`(?s)^INSERT INTO \{db\}\.(\w+) (.*)$`)
-	alterTable  = regexp.MustCompile(`(?s)^ALTER TABLE \{db\}\.(\w+) (.*)$`)
-	mutation    = regexp.MustCompile(`^(?:UPDATE|DELETE)\b`)
 )
 
 // stripComments drops the leading comment lines of a statement.
@@ -61,6 +45,13 @@ func stripComments(stmt string) string {
 // Distributed tables; materialized views run on each node, from local table
 // to local table. Writers and readers keep using the single-node names.
 func clusterSchema(t *testing.T) []byte {
+	t.Helper()
+	return clusterSchemaFor(t, clusterDB)
+}
+
+// clusterSchemaFor is clusterSchema for database db (its Keeper paths
+// included), so that tests can give each run a database of its own.
+func clusterSchemaFor(t *testing.T, db string) []byte {
 	t.Helper()
 	ms, err := warehouse.Migrations()
 	if err != nil {
@@ -85,84 +76,30 @@ func clusterSchema(t *testing.T) []byte {
 -- replace "%[2]s." throughout.
 
 CREATE DATABASE IF NOT EXISTS %[2]s ON CLUSTER %[1]s;
-`, clusterName, clusterDB, localSuffix)
-	tables := map[string]bool{}
-	for _, m := range ms {
+`, clusterName, db, localSuffix)
+	cms, err := warehouse.ClusterMigrations(clusterName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range cms {
 		fmt.Fprintf(&b, "\n-- %04d_%s\n", m.Version, m.Name)
-		for _, raw := range m.Statements {
-			stmt := stripComments(raw)
-			var out string
-			switch {
-			case createTable.MatchString(stmt):
-				g := createTable.FindStringSubmatch(stmt)
-				name, cols, ver, rest := g[1], g[2], strings.TrimSpace(g[3]), g[4]
-				key, ok := shardKeys[name]
-				if !ok {
-					t.Fatalf("table %s has no shard key: add it to shardKeys", name)
-				}
-				tables[name] = true
-				args := fmt.Sprintf("'%s%s/%s%s', '{replica}'", zkPathPrefix, clusterDB, name, localSuffix)
-				if ver != "" {
-					args += ", " + ver
-				}
-				out = fmt.Sprintf("CREATE TABLE IF NOT EXISTS {db}.%[1]s%[2]s ON CLUSTER %[3]s\n%[4]s\nENGINE = ReplicatedReplacingMergeTree(%[5]s)%[6]s;\n\n"+
-					"CREATE TABLE IF NOT EXISTS {db}.%[1]s ON CLUSTER %[3]s AS {db}.%[1]s%[2]s\nENGINE = Distributed(%[3]s, %[7]s, %[1]s%[2]s, %[8]s);\n",
-					name, localSuffix, clusterName, cols, args, strings.TrimRight(rest, "; \n"), clusterDB, key)
-			case createMV.MatchString(stmt):
-				g := createMV.FindStringSubmatch(stmt)
-				body := g[3]
-				for tb := range tables {
-					body = regexp.MustCompile(`\{db\}\.`+tb+`\b`).ReplaceAllString(body, "{db}."+tb+localSuffix)
-				}
-				out = fmt.Sprintf("CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.%s ON CLUSTER %s TO {db}.%s%s AS%s;\n",
-					g[1], clusterName, g[2], localSuffix, strings.TrimRight(body, "; \n"))
-			case dropTable.MatchString(stmt):
-				// A rebuilt table: its local and Distributed halves go.
-				name := dropTable.FindStringSubmatch(stmt)[1]
-				out = fmt.Sprintf("DROP TABLE IF EXISTS {db}.%s ON CLUSTER %s;\n", name, clusterName)
-				if tables[name] {
-					out += fmt.Sprintf("DROP TABLE IF EXISTS {db}.%s%s ON CLUSTER %s;\n", name, localSuffix, clusterName)
-					delete(tables, name)
-				}
-			case alterTable.MatchString(stmt):
-				// A column added or changed: on every node's local table and on
-				// the Distributed table over them.
-				g := alterTable.FindStringSubmatch(stmt)
-				if !tables[g[1]] {
-					t.Fatalf("migration %04d_%s alters %s, which is no table", m.Version, m.Name, g[1])
-				}
-				out = fmt.Sprintf("ALTER TABLE {db}.%[1]s%[2]s ON CLUSTER %[3]s %[4]s;\nALTER TABLE {db}.%[1]s ON CLUSTER %[3]s %[4]s;\n",
-					g[1], localSuffix, clusterName, strings.TrimRight(g[2], "; \n"))
-			case insertInto.MatchString(stmt):
-				// A refill, through the Distributed tables: nothing on a new
-				// cluster, the whole refill when the file upgrades one.
-				out = stmt + ";\n"
-			case alterTable.MatchString(stmt):
-				// A changed column: on the local tables and on the Distributed
-				// one; a mutation (UPDATE, DELETE) on the local data only.
-				g := alterTable.FindStringSubmatch(stmt)
-				name, rest := g[1], g[2]
-				out = fmt.Sprintf("ALTER TABLE {db}.%s%s ON CLUSTER %s %s;\n", name, localSuffix, clusterName, rest)
-				if !mutation.MatchString(rest) {
-					out += fmt.Sprintf("ALTER TABLE {db}.%s ON CLUSTER %s %s;\n", name, clusterName, rest)
-				}
-			case createView.MatchString(stmt):
-				g := createView.FindStringSubmatch(stmt)
-				out = fmt.Sprintf("CREATE VIEW IF NOT EXISTS {db}.%s ON CLUSTER %s AS%s;\n", g[1], clusterName, strings.TrimRight(g[2], "; \n"))
-			default:
-				t.Fatalf("migration %04d_%s: no cluster form for statement:\n%s", m.Version, m.Name, stmt)
+		for _, stmt := range m.Statements {
+			b.WriteString(strings.NewReplacer("{db}", db, "{dbname}", db).Replace(stmt) + ";\n")
+			if strings.Contains(stmt, "ENGINE = ReplicatedReplacingMergeTree(") {
+				b.WriteString("\n")
 			}
-			b.WriteString(strings.ReplaceAll(out, "{db}", clusterDB))
 		}
 	}
 	b.WriteString("\n-- Every migration above is applied.\n")
-	fmt.Fprintf(&b, "INSERT INTO %s.schema_migrations (version, name, applied_at) VALUES\n", clusterDB)
+	// One line: clickhouse-client 18.16 reads an INSERT's VALUES only to the
+	// end of the line.
+	fmt.Fprintf(&b, "INSERT INTO %s.schema_migrations (version, name, applied_at) VALUES", db)
 	for i, m := range ms {
 		sep := ","
 		if i == len(ms)-1 {
-			sep = ";"
+			sep = ";\n"
 		}
-		fmt.Fprintf(&b, "    (%d, '%s', now())%s\n", m.Version, m.Name, sep)
+		fmt.Fprintf(&b, " (%d, '%s', now())%s", m.Version, m.Name, sep)
 	}
 	return []byte(b.String())
 }

@@ -158,10 +158,20 @@ func newHarness(t *testing.T, chAddr, db string, overrides map[string]string) *h
 	t.Helper()
 	srv := natstest.Start(t)
 	_, js := natstest.Connect(t, srv.URL)
-	h := &harness{t: t, nats: srv, js: js, chAddr: chAddr, db: db, logDir: logDir(t),
+	h := newHarnessOn(t, srv.URL, js, chAddr, db, overrides)
+	h.nats = srv
+	return h
+}
+
+// newHarnessOn is newHarness on NATS servers of the test's own: natsURL (one
+// URL or several, comma separated) as the workers see it, js a connection to
+// them. chAddr may list several ClickHouse servers, comma separated.
+func newHarnessOn(t *testing.T, natsURL string, js jetstream.JetStream, chAddr, db string, overrides map[string]string) *harness {
+	t.Helper()
+	h := &harness{t: t, js: js, chAddr: chAddr, db: db, logDir: logDir(t),
 		peak: map[string]int64{}, ackPk: map[string]int{}}
 	h.env = map[string]string{
-		"CASEWIRE_NATS_URL":            srv.URL,
+		"CASEWIRE_NATS_URL":            natsURL,
 		"CLICKHOUSE_ADDR":              chAddr,
 		"CASEWIRE_CLICKHOUSE_DATABASE": db,
 		"CASEWIRE_LOG_FORMAT":          "json",
@@ -512,7 +522,7 @@ func (h *harness) openCH() driver.Conn {
 		return h.conn
 	}
 	conn, err := clickhouse.Open(&clickhouse.Options{
-		Protocol: clickhouse.Native, Addr: []string{h.chAddr},
+		Protocol: clickhouse.Native, Addr: strings.Split(h.chAddr, ","),
 		Auth:     clickhouse.Auth{Database: "default", Username: "default"},
 		Settings: chconn.LegacySettings(), DialTimeout: 5 * time.Second, ReadTimeout: time.Minute,
 	})

@@ -28,11 +28,17 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (w *Writer, 
 		}
 	}()
 	db := cfg.ClickHouse.Database
-	if err := conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+QuoteIdent(db)); err != nil {
-		return nil, fmt.Errorf("create database %s: %w", db, err)
-	}
-	if err := Migrate(ctx, conn, db); err != nil {
-		return nil, fmt.Errorf("migrate %s: %w", db, err)
+	if cluster := cfg.ClickHouse.Cluster; cluster != "" {
+		if err := MigrateCluster(ctx, conn, db, cluster); err != nil {
+			return nil, fmt.Errorf("migrate %s on cluster %s: %w", db, cluster, err)
+		}
+	} else {
+		if err := conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+QuoteIdent(db)); err != nil {
+			return nil, fmt.Errorf("create database %s: %w", db, err)
+		}
+		if err := Migrate(ctx, conn, db); err != nil {
+			return nil, fmt.Errorf("migrate %s: %w", db, err)
+		}
 	}
 	w = NewWriter(conn, db, WriterOptions{Logger: log})
 	gz, err := gazetteer.Load()
