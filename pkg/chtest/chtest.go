@@ -2,23 +2,20 @@
 // the way net/http/httptest gives them a server.
 //
 // The server is the one named by CLICKHOUSE_ADDR (host:port of the native
-// protocol) or, when that is unset, the repository's local server, which
-// scripts/clickhouse.sh installs and starts once per test binary and leaves
-// running for the next run (scripts/clickhouse.sh stop stops it). A test that
-// cannot get a server fails: integration tests must not silently skip in CI.
+// protocol). A test never installs or starts one: scripts/test.sh does
+// (scripts/clickhouse.sh) and sets CLICKHOUSE_ADDR. Without it a test that
+// needs ClickHouse skips with one line saying so; with
+// CASEWIRE_REQUIRE_SERVERS set (scripts/test.sh sets it) it fails instead, so
+// CI never goes green by skipping.
 package chtest
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,23 +33,30 @@ func legacySettings() clickhouse.Settings {
 // dropTimeout bounds the slowest statement a harness connection waits for.
 const dropTimeout = 5 * time.Minute
 
-// server is started at most once per test binary: starting is idempotent but
-// takes a shell-out per call, and every test of a run shares the one server.
-var server struct {
-	once sync.Once
-	addr string
-	err  error
-}
+// RequireServers names the setting that turns a missing server into a
+// failure instead of a skip.
+const RequireServers = "CASEWIRE_REQUIRE_SERVERS"
 
-// Addr returns the native-protocol address of the test server, starting the
-// local one if needed. It fails the test when no server can be had.
+// Addr returns the native-protocol address of the test server (CLICKHOUSE_ADDR).
+// With none configured it skips the test, or fails it when RequireServers is
+// set.
 func Addr(t testing.TB) string {
 	t.Helper()
-	server.once.Do(func() { server.addr, server.err = resolveAddr() })
-	if server.err != nil {
-		t.Fatalf("chtest: no ClickHouse server: %v (set CLICKHOUSE_ADDR or make scripts/clickhouse.sh start work)", server.err)
+	if addr := strings.TrimSpace(os.Getenv("CLICKHOUSE_ADDR")); addr != "" {
+		return addr
 	}
-	return server.addr
+	Missing(t, "CLICKHOUSE_ADDR is not set (scripts/test.sh starts a local ClickHouse and sets it)")
+	return ""
+}
+
+// Missing ends a test that lacks a server or tool it needs: a skip with the
+// reason, or a failure when RequireServers is set.
+func Missing(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv(RequireServers) != "" {
+		t.Fatal("chtest: " + why)
+	}
+	t.Skip("chtest: " + why)
 }
 
 // Open connects to the test server, creates a database that only this test
@@ -150,54 +154,4 @@ func uniqueName(testName string) string {
 	b.WriteByte('_')
 	b.WriteString(hex.EncodeToString(suffix[:]))
 	return b.String()
-}
-
-// resolveAddr takes CLICKHOUSE_ADDR as given, or starts the local server.
-func resolveAddr() (string, error) {
-	if addr := strings.TrimSpace(os.Getenv("CLICKHOUSE_ADDR")); addr != "" {
-		return addr, nil
-	}
-	root, err := repoRoot()
-	if err != nil {
-		return "", err
-	}
-	script := filepath.Join(root, "scripts", "clickhouse.sh")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // a first run installs the package
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", script, "start")
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("%s start: %w: %s", script, err, strings.TrimSpace(stderr.String()))
-	}
-	addr := strings.TrimSpace(string(out))
-	if i := strings.LastIndexByte(addr, '\n'); i >= 0 {
-		addr = addr[i+1:]
-	}
-	if addr == "" {
-		return "", fmt.Errorf("%s start printed no address", script)
-	}
-	return addr, nil
-}
-
-// repoRoot walks up from the working directory (a package's folder under
-// go test) to the folder holding go.work.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("working directory: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir, nil
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return "", fmt.Errorf("look for go.work: %w", err)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.work not found above the working directory")
-		}
-		dir = parent
-	}
 }

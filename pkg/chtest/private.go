@@ -28,7 +28,7 @@ type Private struct {
 func StartPrivate(t testing.TB) *Private {
 	t.Helper()
 	if _, err := exec.LookPath("clickhouse-server"); err != nil {
-		t.Fatalf("chtest: a private server needs clickhouse-server on PATH (scripts/clickhouse.sh installs it): %v", err)
+		Missing(t, fmt.Sprintf("a private server needs clickhouse-server on PATH (scripts/clickhouse.sh installs it): %v", err))
 	}
 	dir := t.TempDir()
 	for _, d := range []string{"data", "tmp", "user_files", "format_schemas", "log"} {

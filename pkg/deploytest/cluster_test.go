@@ -37,7 +37,7 @@ func clusterAddrs(t *testing.T) []string {
 	t.Helper()
 	v := strings.TrimSpace(os.Getenv(clusterEnv))
 	if v == "" {
-		t.Skip(clusterEnv + " not set: no ClickHouse cluster (CASEWIRE_CLUSTER=$(scripts/clickhouse-cluster.sh start))")
+		chtest.Missing(t, clusterEnv+" not set: no ClickHouse cluster (CASEWIRE_CLUSTER=$(scripts/clickhouse-cluster.sh start))")
 	}
 	addrs := strings.Split(v, ",")
 	lockCluster(t, addrs[0])

@@ -21,6 +21,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/casewire/casewire/pkg/chconn"
+	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/config"
 	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/topology"
@@ -308,7 +309,7 @@ func waitReplicas(t *testing.T, addrs []string, db string, timeout time.Duration
 func TestClusterFaults(t *testing.T) {
 	env := strings.TrimSpace(os.Getenv(clusterEnv))
 	if env == "" {
-		t.Skip(clusterEnv + " not set: no ClickHouse cluster (CASEWIRE_CLUSTER=$(scripts/clickhouse-cluster.sh start))")
+		chtest.Missing(t, clusterEnv+" not set: no ClickHouse cluster (CASEWIRE_CLUSTER=$(scripts/clickhouse-cluster.sh start))")
 	}
 	addrs := strings.Split(env, ",")
 	lockCluster(t, addrs[0])

@@ -3,13 +3,8 @@ package faults
 import (
 	"context"
 	"fmt"
-	"github.com/casewire/casewire/pkg/servicetest"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -133,47 +128,6 @@ func TestCompetingConsumers(t *testing.T) {
 	}
 }
 
-// ownClickHouse starts a ClickHouse server of the test's own, on free ports
-// with its data under the test's folder, so that the test can stop it.
-type ownClickHouse struct {
-	t      *testing.T
-	script string
-	env    []string
-	addr   string
-}
-
-func startOwnClickHouse(t *testing.T) *ownClickHouse {
-	t.Helper()
-	root := servicetest.RepoRoot(t)
-	c := &ownClickHouse{t: t, script: filepath.Join(root, "scripts", "clickhouse.sh")}
-	tcp, httpPort := freePort(t), freePort(t)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CLICKHOUSE_ADDR=") {
-			c.env = append(c.env, kv)
-		}
-	}
-	c.env = append(c.env, "CASEWIRE_CH_TCP_PORT="+strconv.Itoa(tcp), "CASEWIRE_CH_HTTP_PORT="+strconv.Itoa(httpPort), "CASEWIRE_DATA_DIR="+t.TempDir())
-	c.addr = c.run("start")
-	t.Cleanup(func() { c.run("stop") })
-	return c
-}
-
-func (c *ownClickHouse) run(verb string) string {
-	c.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", c.script, verb)
-	cmd.Env = c.env
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		c.t.Fatalf("clickhouse.sh %s: %v: %s", verb, err, stderr.String())
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	return lines[len(lines)-1]
-}
-
 func freePort(t *testing.T) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -193,8 +147,8 @@ const clickHouseDownFor = 20 * time.Second
 // once ClickHouse is back everything arrives.
 func TestClickHouseDown(t *testing.T) {
 	n := articleCount(t, defaultArticles)
-	ch := startOwnClickHouse(t)
-	h := newHarness(t, ch.addr, "casewire_faults", nil)
+	ch := chtest.StartPrivate(t)
+	h := newHarness(t, ch.Addr, "casewire_faults", nil)
 	started := time.Now()
 	ctx, cancel := context.WithCancel(context.Background())
 	waitSampler := h.sample(ctx)
@@ -204,7 +158,7 @@ func TestClickHouseDown(t *testing.T) {
 	ps := []*proc{h.start(topology.StageClean), h.start(topology.StageExtract), load}
 	published := h.stream(n, 15*time.Second)
 	h.waitAcked(topology.StageLoad, uint64(n/5), 3*time.Minute, ps...)
-	ch.run("stop")
+	ch.Stop()
 	stoppedAt := time.Now()
 	// While it is down the rest of the stream arrives, is cleaned and
 	// extracted and waits in JetStream; load stays up and holds at most
@@ -221,7 +175,7 @@ func TestClickHouseDown(t *testing.T) {
 	ackedWhileDown := h.acked(topology.StageLoad)
 	downFor := time.Since(stoppedAt)
 	h.checkAlive(ps...)
-	ch.run("start")
+	ch.Start(t)
 	back := time.Now()
 	h.waitIdle(5*time.Minute, ps...)
 	rec := map[string]string{
