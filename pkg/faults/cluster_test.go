@@ -530,7 +530,11 @@ func (h *harness) waitLoaded(n uint64, timeout time.Duration, watch ...*proc) ti
 	return time.Since(start)
 }
 
-// checkReplicasAgree compares, shard by shard, the rows each replica holds.
+// checkReplicasAgree polls until both replicas of every shard hold the same
+// number of rows in each table, and fails when they still differ after a
+// few minutes. A replica restarted after kill -9 reports an empty queue
+// before it has pulled the whole replication log, and its merges may lag, so
+// one look is not enough.
 func checkReplicasAgree(t *testing.T, addrs []string, db string) {
 	t.Helper()
 	const replicas = 2 // scripts/clickhouse-cluster.sh's default shape
@@ -538,31 +542,46 @@ func checkReplicasAgree(t *testing.T, addrs []string, db string) {
 		t.Logf("%d servers: not %d replicas per shard, replica comparison skipped", len(addrs), replicas)
 		return
 	}
-	q := "SELECT (SELECT count() FROM " + db + ".articles_local), (SELECT count() FROM " + db + ".facts_local), (SELECT count() FROM " + db + ".entities_local), (SELECT count() FROM " + db + ".fact_stats_local)"
+	q := "SELECT (SELECT count() FROM " + db + ".articles_local FINAL), (SELECT count() FROM " + db + ".facts_local FINAL), (SELECT count() FROM " + db + ".entities_local FINAL), (SELECT count() FROM " + db + ".fact_stats_local FINAL)"
+	rows := func(addr string) ([4]uint64, error) {
+		var got [4]uint64
+		cfg := config.Default().ClickHouse
+		cfg.Addr, cfg.Database = addr, "default"
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		conn, err := chconn.Open(ctx, cfg)
+		if err != nil {
+			return got, err
+		}
+		defer conn.Close()
+		err = conn.QueryRow(ctx, q).Scan(&got[0], &got[1], &got[2], &got[3])
+		return got, err
+	}
+	const patience = 3 * time.Minute
+	start := time.Now()
 	for i := 0; i < len(addrs); i += replicas {
-		var first [4]uint64
-		for r := range replicas {
-			cfg := config.Default().ClickHouse
-			cfg.Addr, cfg.Database = addrs[i+r], "default"
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			conn, err := chconn.Open(ctx, cfg)
-			if err != nil {
-				cancel()
-				t.Fatal(err)
+		for {
+			var got [replicas][4]uint64
+			for r := range replicas {
+				var err error
+				if got[r], err = rows(addrs[i+r]); err != nil {
+					t.Fatal(err)
+				}
 			}
-			var got [4]uint64
-			err = conn.QueryRow(ctx, q).Scan(&got[0], &got[1], &got[2], &got[3])
-			conn.Close()
-			cancel()
-			if err != nil {
-				t.Fatal(err)
+			agree := true
+			for r := 1; r < replicas; r++ {
+				agree = agree && got[r] == got[0]
 			}
-			t.Logf("%s: articles, facts, entities, fact_stats rows %v", addrs[i+r], got)
-			if r == 0 {
-				first = got
-			} else if got != first {
-				t.Errorf("replica %s holds %v rows, %s holds %v", addrs[i+r], got, addrs[i], first)
+			if agree {
+				t.Logf("shard of %s: articles, facts, entities, fact_stats rows %v on each replica (agreed %s after the pipeline was idle)",
+					addrs[i], got[0], time.Since(start).Round(time.Millisecond))
+				break
 			}
+			if time.Since(start) > patience {
+				t.Errorf("replicas still differ after %s: %s holds %v rows, %s holds %v", patience, addrs[i+1], got[1], addrs[i], got[0])
+				break
+			}
+			time.Sleep(500 * time.Millisecond)
 		}
 	}
 }
