@@ -2,12 +2,10 @@ package stage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/casewire/casewire/pkg/article"
@@ -72,11 +70,10 @@ type pending[In any] struct {
 // batches are held.
 func (w *BatchWorker[In]) Run(ctx context.Context) error {
 	p := w.policy()
-	it, err := w.Consumer.Messages(jetstream.PullMaxMessages(p.MaxRows))
-	if err != nil {
-		return fmt.Errorf("%s: consume: %w", w.Stage, err)
-	}
-	defer it.Stop()
+	src := &source{stage: w.Stage, consumer: w.Consumer, buffer: p.MaxRows, log: w.log(), metrics: w.Metrics}
+	msgs := make(chan jetstream.Msg)
+	srcErr := make(chan error, 1)
+	go func() { srcErr <- src.run(ctx, msgs) }()
 	work := context.WithoutCancel(ctx)
 	batches := make(chan pending[In])
 	// idle holds a token while the flusher waits for a batch.
@@ -95,15 +92,14 @@ func (w *BatchWorker[In]) Run(ctx context.Context) error {
 		<-flushed
 	}()
 	for {
-		b, closed := w.collect(ctx, it, p, idle)
+		b, closed := w.collect(ctx, msgs, p, idle)
 		if len(b.msgs) > 0 {
 			w.handOver(batches, idle, b)
 		}
 		if closed {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("%s: message iterator closed", w.Stage)
+			// The source has closed msgs: after ctx ended and the
+			// iterator drained, or with an error.
+			return <-srcErr
 		}
 	}
 }
@@ -164,19 +160,15 @@ func (w *BatchWorker[In]) failures() failures {
 }
 
 // collect fills one batch. It returns when the batch is full, or due
-// (MaxWait after its first message) and the flusher idle, or when the
-// iterator is closed (closed=true) after ctx ended and the buffer drained.
-// The caller hands the batch over once the flusher is idle.
-func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesContext, p BatchPolicy, idle <-chan struct{}) (b pending[In], closed bool) {
+// (MaxWait after its first message) and the flusher idle, or when msgs is
+// closed (closed=true: ctx ended and the source drained its iterator, or the
+// source failed). The caller hands the batch over once the flusher is idle.
+func (w *BatchWorker[In]) collect(ctx context.Context, msgs <-chan jetstream.Msg, p BatchPolicy, idle <-chan struct{}) (b pending[In], closed bool) {
 	var deadline, kept time.Time
-	draining := false
 	for len(b.msgs) < p.MaxRows && b.size < p.MaxBytes {
-		if !draining && ctx.Err() != nil {
-			it.Drain() // hand out what is buffered, then close
-			draining = true
-		}
 		due := !deadline.IsZero() && !time.Now().Before(deadline)
-		if due && !draining {
+		stopping := ctx.Err() != nil
+		if due && !stopping {
 			// Only this goroutine takes the token, so one seen here is
 			// still there for handOver.
 			if len(idle) > 0 {
@@ -189,36 +181,38 @@ func (w *BatchWorker[In]) collect(ctx context.Context, it jetstream.MessagesCont
 				kept = time.Now()
 			}
 		}
-		var msg jetstream.Msg
-		var err error
-		if draining {
-			msg, err = it.Next(jetstream.NextMaxWait(time.Second))
-		} else {
-			// Wait for the next message until the batch is due, or at most a
-			// second when it is empty, or 20 ms when it is due and waits for
-			// the flusher (a sink that is down must not make this a busy
-			// loop); shutdown interrupts the wait at once.
-			limit := deadline
-			switch {
-			case limit.IsZero():
-				limit = time.Now().Add(time.Second)
-			case due:
-				limit = time.Now().Add(20 * time.Millisecond)
-			}
-			nctx, cancel := context.WithDeadline(ctx, limit)
-			msg, err = it.Next(jetstream.NextContext(nctx))
-			cancel()
-		}
+		// Wait for the next message until the batch is due, or at most a
+		// second when it is empty, or 20 ms when it is due and waits for
+		// the flusher (a sink that is down must not make this a busy loop);
+		// shutdown interrupts the wait at once, and then the source hands
+		// out what its iterator holds and closes msgs.
+		limit := deadline
 		switch {
-		case errors.Is(err, jetstream.ErrMsgIteratorClosed):
-			return b, true
-		case errors.Is(err, nats.ErrTimeout), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-			if draining && len(b.msgs) > 0 {
-				return b, false
+		case stopping || limit.IsZero():
+			limit = time.Now().Add(time.Second)
+		case due:
+			limit = time.Now().Add(20 * time.Millisecond)
+		}
+		var done <-chan struct{}
+		if !stopping {
+			done = ctx.Done()
+		}
+		timer := time.NewTimer(time.Until(limit))
+		var msg jetstream.Msg
+		select {
+		case m, open := <-msgs:
+			timer.Stop()
+			if !open {
+				return b, true
+			}
+			msg = m
+		case <-timer.C:
+			if stopping && len(b.msgs) > 0 {
+				return b, false // flushed while the source drains
 			}
 			continue
-		case err != nil:
-			w.log().Warn("next message", "stage", w.Stage, "err", err)
+		case <-done:
+			timer.Stop()
 			continue
 		}
 		if w.Metrics != nil {

@@ -19,9 +19,12 @@ type Metrics struct {
 	Acked        *prometheus.CounterVec
 	Retried      *prometheus.CounterVec
 	DeadLettered *prometheus.CounterVec
-	Handle       *prometheus.HistogramVec
-	BatchRows    *prometheus.HistogramVec
-	Flush        *prometheus.HistogramVec
+	// Restarts counts message iterators replaced because they stopped
+	// delivering (see source).
+	Restarts  *prometheus.CounterVec
+	Handle    *prometheus.HistogramVec
+	BatchRows *prometheus.HistogramVec
+	Flush     *prometheus.HistogramVec
 	// Facts counts the facts extract found per article (zero included), so
 	// a drop in extraction shows as a shift of the histogram.
 	Facts *prometheus.HistogramVec
@@ -55,7 +58,7 @@ func (m *Metrics) InitStages(stages ...string) {
 		return
 	}
 	for _, st := range stages {
-		for _, c := range []*prometheus.CounterVec{m.In, m.Out, m.Acked, m.Retried} {
+		for _, c := range []*prometheus.CounterVec{m.In, m.Out, m.Acked, m.Retried, m.Restarts} {
 			c.WithLabelValues(st)
 		}
 		for _, r := range Reasons() {
@@ -111,6 +114,9 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		DeadLettered: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "casewire", Name: "messages_dead_lettered_total", Help: "Messages moved to the dead-letter subject.",
 		}, []string{"stage", "reason"}),
+		Restarts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "casewire", Name: "iterator_restarts_total", Help: "Message iterators replaced after they stopped delivering (missed heartbeats, or no message while the consumer had undelivered ones).",
+		}, []string{"stage"}),
 		Handle: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: "casewire", Name: "handler_seconds", Help: "Time in a stage's handler per message (or per batch for load).",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
@@ -141,7 +147,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}, []string{"source", "kind"}),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.In, m.Out, m.Acked, m.Retried, m.DeadLettered, m.Handle, m.BatchRows, m.Flush, m.Facts,
+		for _, c := range []prometheus.Collector{m.In, m.Out, m.Acked, m.Retried, m.DeadLettered, m.Restarts, m.Handle, m.BatchRows, m.Flush, m.Facts,
 			m.FetchPolls, m.FetchPublished, m.FetchSeen, m.FetchErrors} {
 			if err := reg.Register(c); err != nil {
 				return nil, fmt.Errorf("register stage metrics: %w", err)

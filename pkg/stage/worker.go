@@ -25,7 +25,6 @@ package stage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -90,19 +89,10 @@ func (w *Worker[In, Out]) Run(ctx context.Context) error {
 		window = 64
 	}
 	// Enough buffered that the handlers never wait on a pull round trip.
-	it, err := w.Consumer.Messages(jetstream.PullMaxMessages(max(2*conc, 16)))
-	if err != nil {
-		return fmt.Errorf("%s: consume: %w", w.Stage, err)
-	}
-	stopped := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-			it.Drain()
-		case <-stopped:
-		}
-	}()
-	defer close(stopped)
+	src := &source{stage: w.Stage, consumer: w.Consumer, buffer: max(2*conc, 16), log: w.log(), metrics: w.Metrics}
+	msgs := make(chan jetstream.Msg)
+	srcErr := make(chan error, 1)
+	go func() { srcErr <- src.run(ctx, msgs) }()
 
 	// In-flight work finishes even when shutdown has begun.
 	work := context.WithoutCancel(ctx)
@@ -115,24 +105,11 @@ func (w *Worker[In, Out]) Run(ctx context.Context) error {
 		}
 	}()
 
+	// The source closes msgs after ctx ends and the iterator is drained.
 	var wg sync.WaitGroup
-	errs := make(chan error, conc)
 	for range conc {
 		wg.Go(func() {
-			for {
-				msg, err := it.Next()
-				if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-					if ctx.Err() == nil {
-						errs <- fmt.Errorf("%s: message iterator closed: %w", w.Stage, err)
-					}
-					return
-				}
-				if err != nil {
-					// Missed heartbeats and reconnects surface here; the
-					// iterator recovers by itself.
-					w.log().Warn("next message", "stage", w.Stage, "err", err)
-					continue
-				}
+			for msg := range msgs {
 				if f, ok := w.process(work, msg); ok {
 					pending <- f
 				}
@@ -142,13 +119,7 @@ func (w *Worker[In, Out]) Run(ctx context.Context) error {
 	wg.Wait()
 	close(pending)
 	<-acked
-	it.Stop()
-	select {
-	case err := <-errs:
-		return err
-	default:
-		return nil
-	}
+	return <-srcErr
 }
 
 func (w *Worker[In, Out]) log() *slog.Logger {
