@@ -1,12 +1,14 @@
 // Package overview tells what the warehouse holds at a glance: article and
-// fact counts, the newest article, and facts by indicator and region. It reads
-// the analysts' views, so what it shows is what they see.
+// fact counts, the newest article, facts by indicator and region, and the
+// totals an analyst sums. It reads the analysts' views, so what it shows is
+// what they see.
 package overview
 
 import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -22,6 +24,15 @@ type Row struct {
 	Articles  uint64
 }
 
+// Total is one line of the totals table: the sum of the total facts of one
+// indicator and unit over every article (v_totals).
+type Total struct {
+	Indicator string
+	Unit      string
+	Total     float64
+	Articles  uint64
+}
+
 // Overview is the summary.
 type Overview struct {
 	Database     string
@@ -30,6 +41,7 @@ type Overview struct {
 	Entities     uint64
 	NewestLoaded time.Time
 	ByIndicator  []Row
+	Totals       []Total
 }
 
 // Read queries the views of db.
@@ -72,7 +84,36 @@ LIMIT %d`, q, top))
 		}
 		o.ByIndicator = append(o.ByIndicator, r)
 	}
-	return o, rows.Err()
+	if err := rows.Err(); err != nil {
+		return o, fmt.Errorf("overview: facts by indicator and region: %w", err)
+	}
+	o.Totals, err = readTotals(ctx, conn, q, top)
+	return o, err
+}
+
+// readTotals sums v_totals per indicator and unit: a toll told in the title,
+// the lead and the end counts once, its parts and background not at all.
+func readTotals(ctx context.Context, conn driver.Conn, q string, top int) ([]Total, error) {
+	rows, err := conn.Query(ctx, fmt.Sprintf(`
+SELECT indicator, unit, sum(total) AS total, uniqExact(article_id) AS articles
+FROM %s.v_totals
+WHERE indicator != ''
+GROUP BY indicator, unit
+ORDER BY articles DESC, indicator, unit
+LIMIT %d`, q, top))
+	if err != nil {
+		return nil, fmt.Errorf("overview: totals: %w", err)
+	}
+	defer rows.Close()
+	var out []Total
+	for rows.Next() {
+		var t Total
+		if err := rows.Scan(&t.Indicator, &t.Unit, &t.Total, &t.Articles); err != nil {
+			return nil, fmt.Errorf("overview: scan totals: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
 
 // Write prints the overview as a small report.
@@ -91,4 +132,13 @@ func (o Overview) Write(w io.Writer) {
 		rows[i] = []string{r.Indicator, r.Region, fmt.Sprint(r.Facts), fmt.Sprint(r.Articles)}
 	}
 	writeTable(w, "  ", []string{"indicator", "region", "facts", "articles"}, rows, []bool{false, false, true, true})
+	if len(o.Totals) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nTotals an analyst sums (top %d, from v_totals: the facts whose role is total):\n", len(o.Totals))
+	rows = make([][]string, len(o.Totals))
+	for i, t := range o.Totals {
+		rows[i] = []string{t.Indicator, t.Unit, strconv.FormatFloat(t.Total, 'f', -1, 64), fmt.Sprint(t.Articles)}
+	}
+	writeTable(w, "  ", []string{"indicator", "unit", "total", "articles"}, rows, []bool{false, false, true, true})
 }

@@ -15,6 +15,17 @@ func TestWriteAlignsChinese(t *testing.T) {
 	o.Write(&b)
 	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
 	table := lines[len(lines)-4:]
+	o.Totals = []Total{{Indicator: "死亡", Unit: "人", Total: 14, Articles: 2}, {Indicator: "挽回", Unit: "元", Total: 1.8e7, Articles: 1}}
+	b.Reset()
+	o.Write(&b)
+	if !strings.Contains(b.String(), "18000000") {
+		t.Errorf("a total is printed in full, not in exponent form:\n%s", b.String())
+	}
+	lines = strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	totals := lines[len(lines)-4:]
+	if w := displayWidth(totals[0]); displayWidth(totals[1]) != w || displayWidth(totals[3]) != w {
+		t.Errorf("totals table not aligned:\n%s", b.String())
+	}
 	// Every row ends at the same terminal column: the numbers line up.
 	want := displayWidth(table[0])
 	for _, l := range table[1:] {
