@@ -2,7 +2,6 @@ package chtest
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -10,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/casewire/casewire/pkg/freeport"
 )
 
 // Private is a ClickHouse server of the test's own, on its own ports and
@@ -36,8 +37,9 @@ func StartPrivate(t testing.TB) *Private {
 			t.Fatal(err)
 		}
 	}
-	p := &Private{dir: dir, httpPort: freePort(t)}
-	tcp := freePort(t)
+	ports := freeport.Some(t, 2)
+	tcp := ports[0]
+	p := &Private{dir: dir, httpPort: ports[1]}
 	p.Addr = fmt.Sprintf("127.0.0.1:%d", tcp)
 	users := `<?xml version="1.0"?>
 <yandex>
@@ -133,14 +135,4 @@ func (p *Private) Stop() {
 		<-p.done
 	}
 	p.cmd = nil
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }

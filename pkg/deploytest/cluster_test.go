@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -25,49 +24,6 @@ import (
 	"github.com/casewire/casewire/pkg/warehouse"
 	"github.com/casewire/casewire/pkg/warehouse/warehousetest"
 )
-
-// clusterEnv names the local ClickHouse cluster: the native addresses of its
-// servers, comma separated, shard by shard, as scripts/clickhouse-cluster.sh
-// start prints them. scripts/test.sh sets it.
-const clusterEnv = "CASEWIRE_CLUSTER"
-
-// clusterAddrs returns the cluster's addresses, or skips the test when none
-// is configured.
-func clusterAddrs(t *testing.T) []string {
-	t.Helper()
-	v := strings.TrimSpace(os.Getenv(clusterEnv))
-	if v == "" {
-		chtest.Missing(t, clusterEnv+" not set: no ClickHouse cluster (CASEWIRE_CLUSTER=$(scripts/clickhouse-cluster.sh start))")
-	}
-	addrs := strings.Split(v, ",")
-	lockCluster(t, addrs[0])
-	return addrs
-}
-
-// lockCluster holds the local cluster for this test alone until it ends:
-// the fault test stops servers and ZooKeeper, so the cluster tests of
-// different packages (run in parallel by go test) take turns. The lock is a
-// file named after the cluster's first address, locked with flock.
-func lockCluster(t *testing.T, first string) {
-	t.Helper()
-	path := filepath.Join(os.TempDir(), "casewire-cluster-"+strings.NewReplacer(":", "_", "/", "_").Replace(first)+".lock")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		t.Fatalf("cluster lock: %v", err)
-	}
-	start := time.Now()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		t.Fatalf("cluster lock %s: %v", path, err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Logf("waited %v for the cluster (another package's cluster test)", d.Round(time.Millisecond))
-	}
-	t.Cleanup(func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	})
-}
 
 // clusterDatabase creates, on every server of the cluster, a database that
 // only this test uses, with the cluster schema as load applies it when
@@ -269,7 +225,7 @@ func syncReplicas(t *testing.T, cfg config.ClickHouse) {
 // shard, that both shards hold articles, and that the replicas of a shard
 // hold the same rows.
 func TestClusterMatchesOneNode(t *testing.T) {
-	addrs := clusterAddrs(t)
+	addrs := chtest.Cluster(t)
 	ctx := context.Background()
 	clusterCfg := clusterDatabase(t, addrs)
 	cluster := openDB(t, clusterCfg)
@@ -432,7 +388,7 @@ func TestClusterLoadCost(t *testing.T) {
 	if n <= 0 {
 		t.Skip("CASEWIRE_CLUSTER_COST not set: the load cost measurement runs on demand")
 	}
-	addrs := clusterAddrs(t)
+	addrs := chtest.Cluster(t)
 	clusterCfg := clusterDatabase(t, addrs)
 	cluster := openDB(t, clusterCfg)
 	single, singleDB := chtest.Open(t)

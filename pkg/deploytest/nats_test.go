@@ -3,7 +3,6 @@ package deploytest
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/url"
 	"slices"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/casewire/casewire/pkg/freeport"
 	"github.com/casewire/casewire/pkg/natsembed"
 	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/topology"
@@ -81,26 +81,6 @@ func TestNATSConfigs(t *testing.T) {
 	}
 }
 
-// freePorts finds n free loopback ports for cluster routes, which must be
-// known before the servers start.
-func freePorts(t *testing.T, n int) []int {
-	t.Helper()
-	var ports []int
-	var ls []net.Listener
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	for _, l := range ls {
-		l.Close()
-	}
-	return ports
-}
-
 // TestNATSClusterReplicates starts three servers from the cluster
 // configuration (moved to loopback ports and temporary storage), lays out
 // casewire's topology with streams.replicas 3, and keeps publishing and
@@ -108,7 +88,7 @@ func freePorts(t *testing.T, n int) []int {
 func TestNATSClusterReplicates(t *testing.T) {
 	path := deployments(t, "compose", "nats-cluster", "nats.conf")
 	names := []string{"nats", "nats-2", "nats-3"}
-	ports := freePorts(t, len(names))
+	ports := freeport.Some(t, len(names))
 	var routes []*url.URL
 	for _, p := range ports {
 		routes = append(routes, &url.URL{Scheme: "nats-route", Host: fmt.Sprintf("127.0.0.1:%d", p)})

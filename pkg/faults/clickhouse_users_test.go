@@ -21,6 +21,7 @@ import (
 	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/pkg/freeport"
 	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/servicetest"
 	"github.com/casewire/casewire/pkg/warehouse"
@@ -48,7 +49,8 @@ func startClickHouseWithUsers(t *testing.T, passwords map[string]string, p *pki)
 		text = strings.ReplaceAll(text, marker, hex.EncodeToString(sum[:]))
 	}
 	dir := t.TempDir()
-	tcp, httpPort := freePort(t), freePort(t)
+	ports := freeport.Some(t, 2)
+	tcp, httpPort := ports[0], ports[1]
 	for _, d := range []string{"data", "tmp", "user_files", "format_schemas", "log"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			t.Fatal(err)
@@ -59,7 +61,7 @@ func startClickHouseWithUsers(t *testing.T, passwords map[string]string, p *pki)
 	}
 	tlsConfig := ""
 	if p != nil {
-		securePort := freePort(t)
+		securePort := freeport.Get(t)
 		secure = fmt.Sprintf("127.0.0.1:%d", securePort)
 		cert := writeTestFile(t, dir, "server.pem", p.certPEM)
 		key := writeTestFile(t, dir, "server-key.pem", p.keyPEM)

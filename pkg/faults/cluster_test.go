@@ -3,14 +3,11 @@ package faults
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -23,28 +20,16 @@ import (
 	"github.com/casewire/casewire/pkg/chconn"
 	"github.com/casewire/casewire/pkg/chtest"
 	"github.com/casewire/casewire/pkg/config"
+	"github.com/casewire/casewire/pkg/freeport"
 	"github.com/casewire/casewire/pkg/natstest"
+	"github.com/casewire/casewire/pkg/servicetest"
 	"github.com/casewire/casewire/pkg/topology"
 	"github.com/casewire/casewire/pkg/warehouse"
 )
 
-// clusterEnv names the local ClickHouse cluster (scripts/clickhouse-cluster.sh
-// start prints it; scripts/test.sh sets it): native addresses, comma
-// separated, shard by shard.
-const clusterEnv = "CASEWIRE_CLUSTER"
-
 // defaultClusterArticles keeps the cluster fault test near a minute and a
 // half on two cores; CASEWIRE_FAULTS_ARTICLES raises it.
 const defaultClusterArticles = 300
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("no caller information")
-	}
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
 
 // clusterScript runs scripts/clickhouse-cluster.sh (it finds the servers it
 // started by their pid files under .data/cluster).
@@ -59,7 +44,7 @@ func clusterScript(t *testing.T, args ...string) string {
 
 func runClusterScript(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(repoRoot(t), "scripts", "clickhouse-cluster.sh"), args...)
+	cmd := exec.Command(filepath.Join(servicetest.RepoRoot(t), "scripts", "clickhouse-cluster.sh"), args...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -78,7 +63,7 @@ const partsMismatch = "doesn't look like the set of parts in ZooKeeper"
 // db: its tables, its Keeper paths, the cluster name kept.
 func clusterSchemaSQL(t *testing.T, db string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(repoRoot(t), "deployments", "clickhouse-cluster", "schema.sql"))
+	b, err := os.ReadFile(filepath.Join(servicetest.RepoRoot(t), "deployments", "clickhouse-cluster", "schema.sql"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,28 +145,10 @@ type natsCluster struct {
 	servers   []*server.Server
 }
 
-func freePorts(t *testing.T, n int) []int {
-	t.Helper()
-	var ports []int
-	var ls []net.Listener
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	for _, l := range ls {
-		l.Close()
-	}
-	return ports
-}
-
 func startNATSCluster(t *testing.T) *natsCluster {
 	t.Helper()
 	c := &natsCluster{t: t, names: []string{"nats", "nats-2", "nats-3"}}
-	ports := freePorts(t, 6)
+	ports := freeport.Some(t, 6)
 	c.client = ports[:3]
 	c.routePort = ports[3:]
 	for _, p := range ports[3:] {
@@ -205,7 +172,7 @@ func startNATSCluster(t *testing.T) *natsCluster {
 
 func (c *natsCluster) start(i int) {
 	c.t.Helper()
-	path := filepath.Join(repoRoot(c.t), "deployments", "compose", "nats-cluster", "nats.conf")
+	path := filepath.Join(servicetest.RepoRoot(c.t), "deployments", "compose", "nats-cluster", "nats.conf")
 	c.t.Setenv("SERVER_NAME", c.names[i])
 	o, err := server.ProcessConfigFile(path)
 	if err != nil {
@@ -306,12 +273,8 @@ func waitReplicas(t *testing.T, addrs []string, db string, timeout time.Duration
 // every fault test: every article in the views once, nothing pending, no
 // dead letters; and here also every replica of a shard holding the same rows.
 func TestClusterFaults(t *testing.T) {
-	env := strings.TrimSpace(os.Getenv(clusterEnv))
-	if env == "" {
-		chtest.Missing(t, clusterEnv+" not set: no ClickHouse cluster (CASEWIRE_CLUSTER=$(scripts/clickhouse-cluster.sh start))")
-	}
-	addrs := strings.Split(env, ",")
-	lockCluster(t, addrs[0])
+	addrs := chtest.Cluster(t)
+	env := strings.Join(addrs, ",")
 	n := articleCount(t, defaultClusterArticles)
 	db := clusterDB(t, env)
 	nc := startNATSCluster(t)
@@ -590,29 +553,4 @@ func checkReplicasAgree(t *testing.T, addrs []string, db string) {
 			time.Sleep(500 * time.Millisecond)
 		}
 	}
-}
-
-// lockCluster holds the local cluster for this test alone until it ends:
-// the fault test stops servers and ZooKeeper, so the cluster tests of
-// different packages (run in parallel by go test) take turns. The lock is a
-// file named after the cluster's first address, locked with flock.
-func lockCluster(t *testing.T, first string) {
-	t.Helper()
-	path := filepath.Join(os.TempDir(), "casewire-cluster-"+strings.NewReplacer(":", "_", "/", "_").Replace(first)+".lock")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		t.Fatalf("cluster lock: %v", err)
-	}
-	start := time.Now()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		t.Fatalf("cluster lock %s: %v", path, err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Logf("waited %v for the cluster (another package's cluster test)", d.Round(time.Millisecond))
-	}
-	t.Cleanup(func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	})
 }

@@ -3,7 +3,6 @@ package faults
 import (
 	"context"
 	"fmt"
-	"net"
 	"strconv"
 	"testing"
 	"time"
@@ -126,16 +125,6 @@ func TestCompetingConsumers(t *testing.T) {
 	if o.Facts != so.Facts || o.FactsHash != so.FactsHash {
 		t.Errorf("competing consumers gave %d facts (hash %x), a single instance %d (hash %x)", o.Facts, o.FactsHash, so.Facts, so.FactsHash)
 	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // clickHouseDownFor is how long TestClickHouseDown keeps the server down:

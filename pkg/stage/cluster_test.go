@@ -3,7 +3,6 @@ package stage_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/casewire/casewire/pkg/article"
+	"github.com/casewire/casewire/pkg/freeport"
 	"github.com/casewire/casewire/pkg/natstest"
 	"github.com/casewire/casewire/pkg/stage"
 	"github.com/casewire/casewire/pkg/topology"
@@ -24,25 +24,17 @@ import (
 // returns them.
 func startCluster(t *testing.T) []*server.Server {
 	t.Helper()
-	var ls []net.Listener
+	ports := freeport.Some(t, 3)
 	var routes []*url.URL
-	for range 3 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ls = append(ls, l)
-		routes = append(routes, &url.URL{Scheme: "nats-route", Host: l.Addr().String()})
-	}
-	for _, l := range ls {
-		l.Close()
+	for _, p := range ports {
+		routes = append(routes, &url.URL{Scheme: "nats-route", Host: fmt.Sprintf("127.0.0.1:%d", p)})
 	}
 	servers := make([]*server.Server, 3)
 	for i := range servers {
 		o := &server.Options{
 			ServerName: fmt.Sprintf("n%d", i), Host: "127.0.0.1", Port: -1,
 			JetStream: true, StoreDir: t.TempDir(), NoSigs: true, NoLog: true,
-			Cluster: server.ClusterOpts{Name: "stage-test", Host: "127.0.0.1", Port: ls[i].Addr().(*net.TCPAddr).Port},
+			Cluster: server.ClusterOpts{Name: "stage-test", Host: "127.0.0.1", Port: ports[i]},
 			Routes:  routes,
 		}
 		s, err := server.NewServer(o)
