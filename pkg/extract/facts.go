@@ -685,6 +685,29 @@ func (x *Extractor) newFact(d *doc, s span, n number, k int) article.Fact {
 	}
 }
 
+// spanFact is a fact read from the words [start, end) rather than from one
+// number: a compact toll (三死两伤), a sum of the people listed (两男一女), a
+// zero said in words (无人员伤亡). k tells apart facts of one span; the
+// category is read from categoryFrom (the subject, or "" to take the
+// clause's or the article's).
+func (x *Extractor) spanFact(d *doc, start, end, k int, indicator, subject, categoryFrom string, value float64, unit string) article.Fact {
+	s := d.sentenceOf(start)
+	return article.Fact{
+		ID:        article.FactID(d.c.ID, start, end, k),
+		Subject:   subject,
+		Indicator: indicator,
+		Category:  x.factCategory(d, s, number{Start: start, End: end, NumStart: start}, categoryFrom, true),
+		Value:     article.Num(value),
+		Unit:      unit,
+		Period:    d.periodFor(start),
+		Region:    d.places.at(start),
+		Evidence: article.Evidence{
+			Sentence: strings.TrimRight(d.str(s.Start, s.End), "\n"), SentenceStart: s.Start,
+			Start: start, End: end, Text: d.str(start, end),
+		},
+	}
+}
+
 // anaphoricOrgs are words that refer back to a unit named earlier.
 var anaphoricOrgs = []string{"该局", "本局", "该所", "该支队", "该大队", "警方", "公安机关"}
 

@@ -13,9 +13,17 @@ func respectively(d *doc, s span, ni, at int) []int {
 	if !strings.Contains(d.str(max(s.Start, at-2), n.Start), "分别") {
 		return nil
 	}
+	return numberList(d, ni, s.End)
+}
+
+// numberList is the list of numbers from d.numbers[ni] on, ending by end, of
+// one kind and joined by list separators (8.1%、13.5%): their indices, or nil
+// when fewer than two.
+func numberList(d *doc, ni, end int) []int {
+	n := d.numbers[ni]
 	out := []int{ni}
 	last := n
-	for k := ni + 1; k < len(d.numbers) && d.numbers[k].End <= s.End; k++ {
+	for k := ni + 1; k < len(d.numbers) && d.numbers[k].End <= end; k++ {
 		m := d.numbers[k]
 		if m.Skip != "" || m.Kind != n.Kind || !listSeparators[d.str(last.End, m.Start)] {
 			break
@@ -116,17 +124,8 @@ func (x *Extractor) figureList(d *doc, s span, ni int) ([]int, []string) {
 	if i < 0 {
 		return nil, nil
 	}
-	out := []int{ni}
-	last := n
-	for k := ni + 1; k < len(d.numbers) && d.numbers[k].End <= c.End; k++ {
-		m := d.numbers[k]
-		if m.Skip != "" || m.Kind != n.Kind || !listSeparators[d.str(last.End, m.Start)] {
-			break
-		}
-		out = append(out, k)
-		last = m
-	}
-	if len(out) < 2 {
+	out := numberList(d, ni, c.End)
+	if out == nil {
 		return nil, nil
 	}
 	p := c.Start + len([]rune(before[:i]))

@@ -194,16 +194,7 @@ func resolvePeriod(p *article.Period, s string, pub time.Time, hasPub bool, last
 		return
 	}
 	// Year: explicit, relative, or inferred from the published date.
-	year, yearText := 0, ""
-	if m := yearPrefixRE.FindStringSubmatch(s); m != nil {
-		yearText = m[0]
-		switch {
-		case m[1] != "":
-			year = atoiWide(m[1])
-		case hasPub:
-			year = pub.Year() - map[string]int{"今年": 0, "本年": 0, "去年": 1, "前年": 2}[m[2]]
-		}
-	}
+	year, yearText := yearPrefix(s, pub, hasPub)
 	rest := strings.TrimPrefix(s, yearText)
 	thisYear := year
 	if thisYear == 0 && hasPub && yearText == "" {
@@ -320,18 +311,26 @@ func monthNumber(s string) int {
 	return int(v)
 }
 
+// yearPrefix reads the year s starts with: 2023年, or 今年/本年/去年/前年
+// counted from the published date (year 0 when there is none). yearText is
+// the prefix as written, empty when s names no year.
+func yearPrefix(s string, pub time.Time, hasPub bool) (year int, yearText string) {
+	m := yearPrefixRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0, ""
+	}
+	switch {
+	case m[1] != "":
+		year = atoiWide(m[1])
+	case hasPub:
+		year = pub.Year() - map[string]int{"今年": 0, "本年": 0, "去年": 1, "前年": 2}[m[2]]
+	}
+	return year, m[0]
+}
+
 // pointDay resolves the day of a stock: 去年底, 6月底, 2022年末, 6月30日.
 func pointDay(s string, pub time.Time, hasPub bool) (time.Time, bool) {
-	year, yearText := 0, ""
-	if m := yearPrefixRE.FindStringSubmatch(s); m != nil {
-		yearText = m[0]
-		switch {
-		case m[1] != "":
-			year = atoiWide(m[1])
-		case hasPub:
-			year = pub.Year() - map[string]int{"今年": 0, "本年": 0, "去年": 1, "前年": 2}[m[2]]
-		}
-	}
+	year, yearText := yearPrefix(s, pub, hasPub)
 	rest := strings.TrimPrefix(strings.TrimPrefix(s, yearText), "年")
 	if year == 0 {
 		if !hasPub {

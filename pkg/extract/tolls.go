@@ -201,18 +201,7 @@ func (x *Extractor) compactTolls(d *doc) {
 		if have[i] {
 			continue
 		}
-		s := d.sentenceOf(i)
-		f := article.Fact{
-			ID: article.FactID(d.c.ID, i, j, 0), Subject: ind + "人员", Indicator: ind,
-			Value: article.Num(v), Unit: "人",
-			Category: x.factCategory(d, s, number{Start: i, End: j, NumStart: i}, "", true),
-			Period:   d.periodFor(i), Region: d.places.at(i),
-			Evidence: article.Evidence{
-				Sentence: strings.TrimRight(d.str(s.Start, s.End), "\n"), SentenceStart: s.Start,
-				Start: i, End: j, Text: d.str(i, j),
-			},
-		}
-		d.facts = append(d.facts, f)
+		d.facts = append(d.facts, x.spanFact(d, i, j, 0, ind, ind+"人员", "", v, "人"))
 	}
 }
 
@@ -267,18 +256,7 @@ func (x *Extractor) menAndWomen(d *doc) {
 			}
 		}
 		if !stated {
-			s := d.sentenceOf(i)
-			f := article.Fact{
-				ID: article.FactID(d.c.ID, i, end, 0), Subject: h.rule.Subject, Indicator: h.rule.Indicator,
-				Value: article.Num(a + b), Unit: "人",
-				Category: x.factCategory(d, s, number{Start: i, End: end, NumStart: i}, "", true),
-				Period:   d.periodFor(i), Region: d.places.at(i),
-				Evidence: article.Evidence{
-					Sentence: strings.TrimRight(d.str(s.Start, s.End), "\n"), SentenceStart: s.Start,
-					Start: i, End: end, Text: d.str(i, end),
-				},
-			}
-			d.facts = append(d.facts, f)
+			d.facts = append(d.facts, x.spanFact(d, i, end, 0, h.rule.Indicator, h.rule.Subject, "", a+b, "人"))
 		}
 		i = be
 	}

@@ -177,27 +177,13 @@ func idiomAt(text []rune, s int) bool {
 // zeroFactsAt makes one fact of value 0 per indicator r denies, the text
 // [s, e) as evidence.
 func (x *Extractor) zeroFactsAt(d *doc, s, e int, r zeroRule) []article.Fact {
-	sent := d.sentenceOf(s)
 	out := make([]article.Fact, 0, len(r.Indicators))
 	for k, ind := range r.Indicators {
 		unit := "人"
 		if r.Kind == "event" || ind == "发案" {
 			unit = "起"
 		}
-		out = append(out, article.Fact{
-			ID:        article.FactID(d.c.ID, s, e, k),
-			Subject:   r.Subjects[k],
-			Indicator: ind,
-			Category:  x.factCategory(d, sent, number{Start: s, End: e, NumStart: s}, r.Subjects[k], true),
-			Value:     article.Num(0),
-			Unit:      unit,
-			Period:    d.periodFor(s),
-			Region:    d.places.at(s),
-			Evidence: article.Evidence{
-				Sentence: strings.TrimRight(d.str(sent.Start, sent.End), "\n"), SentenceStart: sent.Start,
-				Start: s, End: e, Text: d.str(s, e),
-			},
-		})
+		out = append(out, x.spanFact(d, s, e, k, ind, r.Subjects[k], r.Subjects[k], 0, unit))
 	}
 	return out
 }
